@@ -1,0 +1,214 @@
+"""The command line: thin commands over pipeline.build and the store; prints, never computes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from secgraph import __version__
+from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
+from secgraph.namespaces import INFERRED_GRAPH, shorten
+from secgraph.pipeline import BuildError, BuiltGraph, build
+from secgraph.report import render_build_error, render_check, render_settings, render_solutions
+
+EXIT_OK, EXIT_INVALID, EXIT_SOURCE, EXIT_USAGE = 0, 1, 2, 64
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 SHACL violations or OWL inconsistency; "
+    "2 syntax or source error (file:line:column); 64 usage error."
+)
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def setting_option(name: str, *flags: str, **kwargs: Any) -> Callable[[F], F]:
+    """A flag for setting ``name``; its help comes from config, its default from the environment."""
+    declared = flags or ("--" + name.replace("_", "-"),)
+    help_text = f"{option_help(name)} [env: {env_name(name)}]"
+    return click.option(*declared, name, default=None, help=help_text, **kwargs)
+
+
+PATH = click.Path(path_type=Path)
+
+
+@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@setting_option("root", type=PATH)
+@setting_option("ontology_dir", type=PATH)
+@setting_option("data_dir", type=PATH)
+@setting_option("shapes_dir", type=PATH)
+@click.version_option(__version__, prog_name="secgraph")
+@click.pass_context
+def cli(ctx: click.Context, /, **project: Any) -> None:
+    """secgraph: build, check, query and serve the US - Central America security graph."""
+    ctx.obj = project
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return settings_from_env({**ctx.obj, **overrides})
+    except (ValueError, TypeError) as error:
+        raise click.UsageError(str(error), ctx) from None
+
+
+def _build(ctx: click.Context, settings: Settings) -> BuiltGraph:
+    """Build, or print why not and exit 1 (invalid) or 2 (source error)."""
+    try:
+        return build(settings)
+    except BuildError as error:
+        click.echo(render_build_error(error), err=True)
+        ctx.exit(EXIT_SOURCE if error.source_error is not None else EXIT_INVALID)
+        raise  # unreachable: ctx.exit raises
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Load, reason and validate; print counts, timings and SHACL results."""
+    # A check always recomputes everything: no warm start from an on-disk store.
+    built = _build(ctx, replace(_settings(ctx), store_path=None))
+    click.echo(render_check(built))
+
+
+@cli.command("build", epilog=EXIT_CODES)
+@click.option("--out", "out", type=PATH, required=True, help="File to write.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["trig", "nquads"]),
+    default=None,
+    help="Dataset format [default: from the --out extension, else trig].",
+)
+@setting_option("store_path", type=PATH)
+@click.pass_context
+def build_command(ctx: click.Context, out: Path, format_name: str | None, store_path: Any) -> None:
+    """Write the materialized dataset: asserted graphs plus the inferred graph."""
+    built = _build(ctx, _settings(ctx, store_path=store_path))
+    name = format_name or ("nquads" if out.suffix == ".nq" else "trig")
+    out.write_bytes(built.store.dump(RDF_FORMATS[name]))
+    click.echo(f"wrote {out} ({name})", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Result format for SELECT/ASK (CONSTRUCT/DESCRIBE print Turtle).",
+)
+@setting_option("store_path", type=PATH)
+@click.pass_context
+def query(ctx: click.Context, query_or_file: str, format_name: str, store_path: Any) -> None:
+    """Run a SPARQL query (text, or a .rq file) against the built graph."""
+    text = _query_text(query_or_file)
+    built = _build(ctx, _settings(ctx, store_path=store_path))
+    try:
+        result = built.store.query(text)
+        output = _format_result(result, format_name)
+    except SyntaxError as error:
+        click.echo(f"query syntax error: {error}", err=True)
+        ctx.exit(EXIT_SOURCE)
+    click.echo(output, nl=False)
+
+
+def _query_text(query_or_file: str) -> str:
+    """The argument itself, or the content of the file it names."""
+    try:
+        is_file = Path(query_or_file).is_file()
+    except OSError:  # e.g. a query longer than a file name may be
+        is_file = False
+    return Path(query_or_file).read_text(encoding="utf-8") if is_file else query_or_file
+
+
+def _format_result(result: Any, format_name: str) -> bytes | str:
+    if isinstance(result, ox.QueryBoolean):
+        if format_name == "json":
+            return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return ("true" if bool(result) else "false") + "\n"
+    if isinstance(result, ox.QuerySolutions):
+        if format_name == "table":
+            return render_solutions(result, shorten)
+        chosen = ox.QueryResultsFormat.CSV if format_name == "csv" else ox.QueryResultsFormat.JSON
+        return result.serialize(format=chosen) or b""
+    return ox.serialize(result, format=ox.RdfFormat.TURTLE) or b""
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(RDF_FORMATS)),
+    default="turtle",
+    show_default=True,
+    help="Serialization; graph-only formats merge all graphs.",
+)
+@click.option("--asserted-only", is_flag=True, help="Leave out the inferred graph.")
+@click.option("--out", "out", type=PATH, default=None, help="File to write [default: stdout].")
+@setting_option("store_path", type=PATH)
+@click.pass_context
+def export(
+    ctx: click.Context, format_name: str, asserted_only: bool, out: Path | None, store_path: Any
+) -> None:
+    """Export the graph as RDF."""
+    built = _build(ctx, _settings(ctx, store_path=store_path))
+    excluded = [str(INFERRED_GRAPH)] if asserted_only else []
+    data = built.store.dump(RDF_FORMATS[format_name], exclude_graphs=excluded)
+    if out is None:
+        click.echo(data, nl=False)
+    else:
+        out.write_bytes(data)
+
+
+@cli.command(epilog=EXIT_CODES)
+@setting_option("host")
+@setting_option("port", type=int)
+@setting_option("workers", type=int)
+@setting_option("store_path", type=PATH)
+@setting_option(
+    "data_file", "--data", "--data-file", type=click.Path(dir_okay=False, path_type=Path)
+)
+@setting_option("union_default_graph", "--union-default-graph/--no-union-default-graph")
+@click.pass_context
+def serve(ctx: click.Context, /, **server: Any) -> None:
+    """Serve /sparql with gunicorn; the graph is built once, before workers fork."""
+    from secgraph.web import create_app
+    from secgraph.web.server import run
+
+    settings = _settings(ctx, **server)
+    built = _build(ctx, settings)
+    click.echo(render_check(built), err=True)
+    run(settings, create_app(settings, built.store), built.store)
+
+
+@cli.command("settings")
+def settings_command() -> None:
+    """Print every setting: flag, environment variable, default and help (Markdown table)."""
+    click.echo(render_settings(list(option_docs())))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (usage errors give 64, not click's 2)."""
+    try:
+        code = cli.main(args=argv, prog_name="secgraph", standalone_mode=False)
+    except click.UsageError as error:
+        error.show(file=sys.stderr)
+        return EXIT_USAGE
+    except click.ClickException as error:
+        error.show(file=sys.stderr)
+        return error.exit_code
+    except click.Abort:
+        return EXIT_INVALID
+    return code if isinstance(code, int) else EXIT_OK

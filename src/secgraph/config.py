@@ -1,0 +1,164 @@
+"""Every setting in one frozen object: defaults <- environment <- flags; no I/O but finding root."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SECGRAPH_"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the nearest directory holding ``ontology/``: from ``start`` (CWD) upwards, then
+    beside the package (an editable install of the repository); else ``start`` itself."""
+    here = (start or Path.cwd()).resolve()
+    package_dir = Path(__file__).resolve().parent
+    for candidate in (here, *here.parents, *package_dir.parents):
+        if (candidate / "ontology").is_dir():
+            return candidate
+    return here
+
+
+def parse_bool(text: str) -> bool:
+    """Parse a boolean environment value (1/0, true/false, yes/no, on/off)."""
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+def _optional_path(text: str) -> Path | None:
+    return Path(text) if text else None
+
+
+def _doc(text: str, parse: Callable[[str], Any], shown: str = "") -> dict[str, Any]:
+    """Field metadata of one setting: one-line help, how to parse it from a string, and how
+    to show its default when that is computed."""
+    return {"help": text, "parse": parse, "shown": shown}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All options. Relative directories are taken relative to ``root``."""
+
+    root: Path = field(
+        default_factory=find_root,
+        metadata=_doc(
+            "Project directory holding ontology/, data/ and shapes/.",
+            Path,
+            shown="nearest directory with ontology/",
+        ),
+    )
+    ontology_dir: Path = field(
+        default=Path("ontology"), metadata=_doc("Directory of ontology *.ttl files.", Path)
+    )
+    data_dir: Path = field(
+        default=Path("data"), metadata=_doc("Directory of instance data *.trig and *.ttl.", Path)
+    )
+    shapes_dir: Path = field(
+        default=Path("shapes"), metadata=_doc("Directory of SHACL shapes *.ttl.", Path)
+    )
+    store_path: Path | None = field(
+        default=None,
+        metadata=_doc(
+            "On-disk store directory, reused while sources are unchanged; unset: in memory.",
+            _optional_path,
+        ),
+    )
+    host: str = field(default="127.0.0.1", metadata=_doc("Address the server binds to.", str))
+    port: int = field(default=8000, metadata=_doc("TCP port the server listens on.", int))
+    workers: int = field(default=2, metadata=_doc("Number of server worker processes.", int))
+    data_file: Path | None = field(
+        default=None,
+        metadata=_doc(
+            "Serve this RDF dataset file as-is instead of building the project graph.",
+            _optional_path,
+        ),
+    )
+    union_default_graph: bool = field(
+        default=True,
+        metadata=_doc(
+            "Query the union of all graphs as default graph (default: off with data_file).",
+            parse_bool,
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
+        root = Path(self.root).resolve()
+        object.__setattr__(self, "root", root)
+        for name in ("ontology_dir", "data_dir", "shapes_dir", "store_path", "data_file"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, (root / value).resolve())
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port must be within 1..65535, not {self.port}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    """How one setting is documented: in ``--help``, in the README and by ``secgraph settings``."""
+
+    name: str
+    env: str
+    default: str
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+def env_name(name: str) -> str:
+    """Environment variable of a setting: ``SECGRAPH_<NAME>``."""
+    return ENV_PREFIX + name.upper()
+
+
+def option_docs() -> Iterator[OptionDoc]:
+    """Yield the documentation of every setting, in declaration order."""
+    for item in fields(Settings):
+        default = "" if item.default is MISSING else item.default
+        if isinstance(default, bool):
+            default = "on" if default else "off"
+        shown = item.metadata["shown"] or ("unset" if default is None else str(default))
+        yield OptionDoc(item.name, env_name(item.name), shown, item.metadata["help"])
+
+
+def option_help(name: str) -> str:
+    """The one-line help of a setting, for generated CLI flags."""
+    return next(doc.help for doc in option_docs() if doc.name == name)
+
+
+def settings_from_env(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build Settings from defaults <- ``SECGRAPH_*`` variables <- ``overrides`` (None = not given).
+
+    ``union_default_graph`` defaults to off when a ``data_file`` is served, because a dataset
+    file brings its own default graph (SPARQL 1.1 Query §13.2).
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for item in fields(Settings):
+        raw = environ.get(env_name(item.name))
+        if raw is not None:
+            try:
+                values[item.name] = item.metadata["parse"](raw)
+            except ValueError as error:
+                raise ValueError(f"{env_name(item.name)}: {error}") from None
+    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    unknown = set(values) - {item.name for item in fields(Settings)}
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    if values.get("data_file") is not None:
+        values.setdefault("union_default_graph", False)
+    return Settings(**values)

@@ -1,0 +1,203 @@
+"""build(settings): load -> reason -> validate -> store; orchestration only, steps do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from time import perf_counter
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from secgraph import __version__
+from secgraph.config import Settings
+from secgraph.load import (
+    LoadedSources,
+    SourceError,
+    SourceFiles,
+    find_sources,
+    fingerprint,
+    load_rdf_file,
+    load_sources,
+)
+from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
+from secgraph.reason import InconsistencyError, Inference, reason
+from secgraph.store import OxigraphStore, Store
+from secgraph.terms import quads_to_oxigraph
+from secgraph.validate import ValidationReport, validate_graph
+
+_INSTANCES_PER_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {
+  ?entity a ?class . FILTER(STRSTARTS(STR(?class), STR(sg:)))
+} GROUP BY ?class ORDER BY ?class
+"""
+
+
+class BuildError(Exception):
+    """The build stopped: a source error, an inconsistency or SHACL violations."""
+
+    def __init__(
+        self,
+        cause: SourceError | InconsistencyError | ValidationReport,
+        timings: dict[str, float] | None = None,
+    ) -> None:
+        self.cause = cause
+        self.timings = dict(timings or {})
+        if isinstance(cause, ValidationReport):
+            message = f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
+        else:
+            message = str(cause)
+        super().__init__(message)
+
+    @property
+    def report(self) -> ValidationReport | None:
+        return self.cause if isinstance(self.cause, ValidationReport) else None
+
+    @property
+    def inconsistency(self) -> InconsistencyError | None:
+        return self.cause if isinstance(self.cause, InconsistencyError) else None
+
+    @property
+    def source_error(self) -> SourceError | None:
+        return self.cause if isinstance(self.cause, SourceError) else None
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What a build did: seconds per step, triples per graph, instances per sg: class."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    graph_sizes: dict[str, int] = field(default_factory=dict)
+    instances: dict[str, int] = field(default_factory=dict)
+    dropped_inferences: dict[str, int] = field(default_factory=dict)
+    warm_start: bool = False
+
+    @property
+    def inferred(self) -> int:
+        return self.graph_sizes.get(str(INFERRED_GRAPH), 0)
+
+
+@dataclass(frozen=True)
+class BuiltGraph:
+    """The queryable store, with what it took to build it and the SHACL report (if run)."""
+
+    store: Store
+    stats: BuildStats
+    report: ValidationReport | None = None
+
+
+def build(settings: Settings) -> BuiltGraph:
+    """Build the graph ``settings`` describe, reusing an unchanged on-disk store.
+
+    Raises BuildError wrapping the SourceError, the InconsistencyError or the failing
+    ValidationReport.
+    """
+    timings: dict[str, float] = {}
+    try:
+        with _timed(timings, "find"):
+            files = _files(settings)
+            version = fingerprint(files, salt=f"secgraph {__version__}")
+        if settings.store_path is not None:
+            reused = OxigraphStore.reuse(
+                settings.store_path,
+                version=version,
+                union_default_graph=settings.union_default_graph,
+            )
+            if reused is not None:
+                return _built(reused, timings, warm_start=True)
+        if settings.data_file is not None:
+            return _serve_file_as_is(settings, settings.data_file, version, timings)
+        return _build_project(settings, version, timings)
+    except (SourceError, InconsistencyError) as error:
+        raise BuildError(error, timings) from error
+
+
+def _files(settings: Settings) -> SourceFiles:
+    if settings.data_file is None:
+        return find_sources(settings)
+    if not settings.data_file.is_file():
+        raise SourceError(str(settings.data_file), "no such file")
+    return SourceFiles(root=settings.root, ontology=(), data=(settings.data_file,), shapes=())
+
+
+def _serve_file_as_is(
+    settings: Settings, data_file: Path, version: str, timings: dict[str, float]
+) -> BuiltGraph:
+    # No reasoning, no validation: the file is served exactly as written (W3C test datasets).
+    with _timed(timings, "load"):
+        dataset = load_rdf_file(data_file)
+    with _timed(timings, "store"):
+        store = OxigraphStore.from_dataset(
+            dataset,
+            path=settings.store_path,
+            union_default_graph=settings.union_default_graph,
+            version=version,
+        )
+    return _built(store, timings)
+
+
+def _build_project(settings: Settings, version: str, timings: dict[str, float]) -> BuiltGraph:
+    with _timed(timings, "load"):
+        loaded = load_sources(settings)
+    with _timed(timings, "reason"):
+        inference = reason(loaded.dataset)
+    with _timed(timings, "validate"):
+        report = validate_graph(_union(loaded, inference), loaded.shapes)
+    if not report.conforms:
+        raise BuildError(report, timings)
+    with _timed(timings, "store"):
+        asserted = loaded.dataset.quads((None, None, None, None))
+        inferred = ((s, p, o, INFERRED_GRAPH) for s, p, o in inference.graph)
+        store = OxigraphStore.from_quads(
+            quads_to_oxigraph(chain(asserted, inferred)),
+            path=settings.store_path,
+            union_default_graph=settings.union_default_graph,
+            version=version,
+        )
+    return _built(store, timings, report=report, dropped=inference.dropped)
+
+
+def _union(loaded: LoadedSources, inference: Inference) -> Graph:
+    # SHACL sees what users query: the asserted graphs merged with the inferred one.
+    union = Graph()
+    for subject, predicate, obj, _ in loaded.dataset.quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+    union += inference.graph
+    return union
+
+
+def _built(
+    store: Store,
+    timings: dict[str, float],
+    *,
+    warm_start: bool = False,
+    report: ValidationReport | None = None,
+    dropped: dict[str, int] | None = None,
+) -> BuiltGraph:
+    stats = BuildStats(
+        timings=timings,
+        graph_sizes=store.graph_sizes(),
+        instances=_instances(store),
+        dropped_inferences=dict(dropped or {}),
+        warm_start=warm_start,
+    )
+    return BuiltGraph(store=store, stats=stats, report=report)
+
+
+def _instances(store: Store) -> dict[str, int]:
+    solutions = store.query(sparql_prologue() + _INSTANCES_PER_CLASS)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError("a SELECT query must return solutions")
+    return {str(row["class"].value): int(row["count"].value) for row in solutions}
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    started = perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = perf_counter() - started

@@ -1,0 +1,211 @@
+"""The store interface and its embedded pyoxigraph implementation; no parsing of sources, no HTTP.
+
+A remote SPARQL-protocol store can implement ``Store`` later: SELECT/ASK answers parse into
+pyoxigraph results with ``pyoxigraph.parse_query_results``, graphs into ``pyoxigraph.Triple``s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from secgraph.namespaces import PREFIXES
+from secgraph.terms import quads_to_oxigraph
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+DEFAULT_GRAPH = ""
+"""Key of the default graph in ``graph_sizes()``."""
+
+# Strings, IRIs and comments can hide the word FROM; blank them before looking for it.
+_HIDING = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    re.DOTALL,
+)
+_FROM = re.compile(r"(?<![\w:?$.-])FROM(?![\w:.-])", re.IGNORECASE)
+
+
+class Store(Protocol):
+    """What the web layer and the CLI need from a store; every method is read-only."""
+
+    @property
+    def version(self) -> str:
+        """Identifies the data: changes whenever the sources change."""
+        ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query; raises SyntaxError (malformed) or ValueError (bad IRI)."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """Names of the named graphs, sorted."""
+        ...
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per graph; the default graph, when not empty, under DEFAULT_GRAPH."""
+        ...
+
+    def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
+        """Serialize the data; graph-only formats get the merge of the graphs."""
+        ...
+
+    def before_fork(self) -> None:
+        """Drop handles that must not cross a fork(); forked workers reopen their own."""
+        ...
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query names its own dataset with FROM / FROM NAMED (SPARQL 1.1 Query §13.2)."""
+    return _FROM.search(_HIDING.sub(" ", sparql)) is not None
+
+
+def marker_path(path: Path) -> Path:
+    """The file beside an on-disk store that records which sources it was built from."""
+    return path.with_name(path.name + ".fingerprint")
+
+
+class OxigraphStore:
+    """An embedded pyoxigraph store, in memory or on disk.
+
+    On disk, the build writes a marker file beside the store once loading is complete; a later
+    process reuses the store when the marker matches (warm start) and opens it read-only.
+    """
+
+    def __init__(
+        self,
+        handle: ox.Store | None,
+        *,
+        path: Path | None = None,
+        union_default_graph: bool = True,
+        version: str = "",
+    ) -> None:
+        if handle is None and path is None:
+            raise ValueError("an in-memory store needs its handle")
+        self._handle, self._path = handle, path
+        self._union, self._version = union_default_graph, version
+
+    @classmethod
+    def from_quads(
+        cls,
+        quads: Iterable[ox.Quad],
+        *,
+        path: Path | None = None,
+        union_default_graph: bool = True,
+        version: str = "",
+    ) -> OxigraphStore:
+        """Load ``quads`` into a new store (replacing what an on-disk one held)."""
+        if path is None:
+            handle = ox.Store()
+            handle.extend(quads)
+        else:
+            marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
+            handle = ox.Store(str(path))
+            handle.clear()
+            handle.bulk_extend(quads)
+            handle.flush()
+            _write_atomically(marker_path(path), version)
+        return cls(handle, path=path, union_default_graph=union_default_graph, version=version)
+
+    @classmethod
+    def from_dataset(
+        cls,
+        dataset: Dataset,
+        *,
+        path: Path | None = None,
+        union_default_graph: bool = True,
+        version: str = "",
+    ) -> OxigraphStore:
+        """Load an rdflib Dataset, graph names and blank nodes preserved."""
+        quads = quads_to_oxigraph(dataset.quads((None, None, None, None)))
+        return cls.from_quads(
+            quads, path=path, union_default_graph=union_default_graph, version=version
+        )
+
+    @classmethod
+    def reuse(
+        cls, path: Path, *, version: str, union_default_graph: bool = True
+    ) -> OxigraphStore | None:
+        """Return the on-disk store at ``path`` if it was built from ``version``, else None."""
+        marker = marker_path(path)
+        if not (path.is_dir() and marker.is_file()) or marker.read_text() != version:
+            return None
+        return cls(None, path=path, union_default_graph=union_default_graph, version=version)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def _db(self) -> ox.Store:
+        if self._handle is None:
+            if self._path is None:  # excluded by __init__
+                raise RuntimeError("in-memory store lost its handle")
+            # Read-only: a served store is never written; several workers may open it.
+            self._handle = ox.Store.read_only(str(self._path))
+        return self._handle
+
+    def before_fork(self) -> None:
+        self.close()  # RocksDB handles and threads do not survive fork()
+
+    def close(self) -> None:
+        """Release an on-disk store's handle (reopened read-only on next use); in-memory
+        stores keep theirs, it is their data."""
+        if self._path is not None:
+            self._handle = None
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> QueryResult:
+        if default_graph_uris or named_graph_uris:
+            # SPARQL 1.1 Protocol §2.1.4: protocol graph IRIs override FROM / FROM NAMED.
+            return self._db().query(
+                sparql,
+                default_graph=[ox.NamedNode(iri) for iri in default_graph_uris or ()],
+                named_graphs=[ox.NamedNode(iri) for iri in named_graph_uris or ()],
+            )
+        # pyoxigraph's union flag would override a FROM clause, so only set it without one.
+        union = self._union and not has_dataset_clause(sparql)
+        return self._db().query(sparql, use_default_graph_as_union=union)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(str(graph.value) for graph in self._db().named_graphs())
+
+    def graph_sizes(self) -> dict[str, int]:
+        sizes = {
+            name: sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.NamedNode(name)))
+            for name in self.named_graphs()
+        }
+        default = sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return {DEFAULT_GRAPH: default, **sizes} if default else sizes
+
+    def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
+        quads = self._quads(exclude_graphs)
+        if rdf_format.supports_datasets:
+            return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
+        triples = dict.fromkeys(quad.triple for quad in quads)  # merge graphs, keep order
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+
+    def _quads(self, exclude_graphs: Sequence[str]) -> Iterator[ox.Quad]:
+        excluded = {ox.NamedNode(name) for name in exclude_graphs}
+        for quad in self._db():
+            if quad.graph_name not in excluded:
+                yield quad
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.replace(path)

@@ -1,0 +1,96 @@
+"""Convert RDF terms between pyoxigraph and rdflib exactly; no parsing, no storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxGraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+RdflibQuad = tuple[Node, Node, Node, Node | None]
+
+_XSD_STRING = str(XSD.string)
+
+
+def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
+    """Convert one pyoxigraph term. ``bnodes`` scopes blank nodes: pass one dict per document.
+
+    Literals keep their lexical form (``normalize=False``); ``xsd:string`` becomes a simple
+    literal, its RDF 1.1 equivalent (RDF 1.1 Concepts §3.3).
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return bnodes.setdefault(term.value, BNode())
+    if isinstance(term, ox.Literal):
+        if getattr(term, "direction", None) is not None:
+            raise ValueError(f"literals with a base direction are not supported: {term}")
+        if term.language is not None:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise ValueError(f"RDF-star triple terms are not supported: {term}")
+
+
+def quad_to_rdflib(quad: ox.Quad, bnodes: dict[str, BNode]) -> RdflibQuad:
+    """Convert one quad; the graph is None for the default graph."""
+    graph = quad.graph_name
+    name = None if isinstance(graph, ox.DefaultGraph) else to_rdflib(graph, bnodes)
+    return (
+        to_rdflib(quad.subject, bnodes),
+        to_rdflib(quad.predicate, bnodes),
+        to_rdflib(quad.object, bnodes),
+        name,
+    )
+
+
+def to_oxigraph(term: Node, bnodes: dict[Node, ox.BlankNode]) -> OxTerm:
+    """Convert one rdflib term. ``bnodes`` keeps one rdflib blank node one oxigraph blank node."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        found = bnodes.get(term)
+        if found is None:
+            found = bnodes[term] = ox.BlankNode()
+        return found
+    if isinstance(term, Literal):
+        if term.language is not None:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def graph_name_to_oxigraph(name: Node | None, bnodes: dict[Node, ox.BlankNode]) -> OxGraphName:
+    """Convert a graph name; None and rdflib's default-graph identifier map to the default graph."""
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    converted = to_oxigraph(name, bnodes)
+    if isinstance(converted, ox.Literal):
+        raise ValueError(f"a literal cannot name a graph: {name!r}")
+    return converted
+
+
+def quads_to_oxigraph(quads: Iterable[RdflibQuad]) -> Iterator[ox.Quad]:
+    """Convert rdflib quads to pyoxigraph quads, blank nodes shared across the whole input."""
+    bnodes: dict[Node, ox.BlankNode] = {}
+    for subject, predicate, obj, graph in quads:
+        converted_subject = to_oxigraph(subject, bnodes)
+        converted_predicate = to_oxigraph(predicate, bnodes)
+        if isinstance(converted_subject, ox.Literal) or not isinstance(
+            converted_predicate, ox.NamedNode
+        ):
+            raise ValueError(f"not a valid RDF triple: {subject!r} {predicate!r} {obj!r}")
+        yield ox.Quad(
+            converted_subject,
+            converted_predicate,
+            to_oxigraph(obj, bnodes),
+            graph_name_to_oxigraph(graph, bnodes),
+        )

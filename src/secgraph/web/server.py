@@ -1,0 +1,45 @@
+"""Run the WSGI app under gunicorn: a master preloads the graph, then forks workers; no routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from secgraph.config import Settings
+from secgraph.store import Store
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    """Serve an already-built app; gunicorn's own command line and config files are not read."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self._app, self._options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._app
+
+
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    """Gunicorn settings for ``settings``: bind address, workers, preloading."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return {
+        "bind": f"{host}:{settings.port}",
+        "workers": settings.workers,
+        # The app (and its graph) is built once in the master; workers share it copy-on-write.
+        "preload_app": True,
+        "proc_name": "secgraph",
+        "accesslog": "-",
+    }
+
+
+def run(settings: Settings, app: Flask, store: Store) -> None:
+    """Serve ``app`` until gunicorn is stopped (SIGINT / SIGTERM)."""
+    store.before_fork()
+    GunicornServer(app, gunicorn_options(settings)).run()

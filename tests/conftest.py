@@ -1,0 +1,74 @@
+"""Fixture ladder: settings -> built graph (once per session) -> app -> client."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from secgraph.config import ENV_PREFIX, Settings
+from secgraph.namespaces import PREFIXES
+from secgraph.pipeline import BuiltGraph, build
+from secgraph.web import create_app
+
+FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
+
+
+@pytest.fixture(autouse=True)
+def _no_secgraph_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see only the settings they set: SECGRAPH_* variables of the caller are removed."""
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(root=FIXTURE_PROJECT)
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> BuiltGraph:
+    return build(settings)
+
+
+@pytest.fixture
+def app(settings: Settings, built: BuiltGraph) -> Flask:
+    return create_app(settings, built.store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the fixture project, for tests that break it."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE_PROJECT, root)
+    return root
+
+
+TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+"""Prefix directives for every PREFIXES entry, for Turtle and TriG snippets written by tests."""
+
+AddFile = Callable[..., Path]
+
+
+@pytest.fixture
+def add_file(project: Path) -> AddFile:
+    """Write a file into the copied project; Turtle/TriG snippets get TURTLE_PREFIXES first."""
+
+    def add(relative: str, body: str, *, prefixes: bool = True) -> Path:
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((TURTLE_PREFIXES if prefixes else "") + body, encoding="utf-8")
+        return path
+
+    return add

@@ -1,0 +1,96 @@
+"""pipeline.py: build orchestrates every step and reports one error type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from secgraph.config import Settings, settings_from_env
+from secgraph.load import SourceError
+from secgraph.namespaces import GRAPH, ID, SG, sparql_prologue
+from secgraph.pipeline import BuildError, BuiltGraph, build
+from secgraph.reason import InconsistencyError
+from secgraph.validate import ValidationReport
+
+
+def test_build_records_counts_and_timings(built: BuiltGraph) -> None:
+    stats = built.stats
+    assert list(stats.timings) == ["find", "load", "reason", "validate", "store"]
+    assert all(seconds >= 0 for seconds in stats.timings.values())
+    assert stats.inferred == 15
+    assert stats.instances == {
+        str(SG.Actor): 6,
+        str(SG.Agreement): 1,
+        str(SG.Country): 4,
+        str(SG.Organization): 1,
+        str(SG.Program): 3,
+    }
+    assert stats.dropped_inferences["literal subject"] == 36
+    assert built.report is not None
+    assert built.report.conforms
+
+
+def test_inferred_facts_are_queryable_from_the_default_graph(built: BuiltGraph) -> None:
+    query = sparql_prologue() + "SELECT ?m WHERE { id:sica sg:hasMember ?m } ORDER BY ?m"
+    result = built.store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    assert [row["m"].value for row in result] == [
+        str(ID.belize),
+        str(ID.guatemala),
+        str(ID.honduras),
+    ]
+
+
+def test_source_error_becomes_build_error(project: Path, add_file) -> None:
+    add_file("data/broken.trig", "graph:x { id:a sg:p }\n")
+    with pytest.raises(BuildError) as caught:
+        build(Settings(root=project))
+    assert isinstance(caught.value.source_error, SourceError)
+    assert caught.value.source_error.path == "data/broken.trig"
+    assert caught.value.report is None
+    assert caught.value.inconsistency is None
+
+
+def test_inconsistency_becomes_build_error(project: Path, add_file) -> None:
+    add_file("data/bad.trig", "graph:bad { id:panama a sg:Country, sg:Agreement . }\n")
+    with pytest.raises(BuildError) as caught:
+        build(Settings(root=project))
+    assert isinstance(caught.value.inconsistency, InconsistencyError)
+    assert str(ID.panama) in str(caught.value)
+    assert "reason" in caught.value.timings
+
+
+def test_violations_become_build_error_with_the_report(project: Path, add_file) -> None:
+    add_file("data/unsigned.trig", "graph:unsigned { id:mou a sg:Agreement . }\n")
+    with pytest.raises(BuildError) as caught:
+        build(Settings(root=project))
+    report = caught.value.report
+    assert isinstance(report, ValidationReport)
+    assert [(v.focus_node, v.result_path) for v in report.results] == [
+        (str(ID.mou), str(SG.signedBy))
+    ]
+    assert "An agreement is signed by at least one actor." in str(caught.value)
+
+
+def test_data_file_is_served_as_is(tmp_path: Path) -> None:
+    data = tmp_path / "w3c.trig"
+    data.write_text(
+        f"<{ID.a}> <{SG.memberOf}> <{ID.b}> .\n"
+        f"<{GRAPH.g}> {{ <{ID.c}> <{SG.memberOf}> <{ID.d}> . }}\n",
+        encoding="utf-8",
+    )
+    settings = settings_from_env({"root": tmp_path, "data_file": data}, environ={})
+    assert settings.union_default_graph is False
+    built = build(settings)
+    assert built.report is None
+    assert "reason" not in built.stats.timings  # no inference: no hasMember triples
+    result = built.store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QuerySolutions)
+    assert [(r["s"].value, r["o"].value) for r in result] == [(str(ID.a), str(ID.b))]
+
+
+def test_missing_data_file_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="no such file"):
+        build(Settings(root=tmp_path, data_file=tmp_path / "absent.trig"))

@@ -1,0 +1,120 @@
+"""web/server.py: `secgraph serve` runs gunicorn on 127.0.0.1 and answers SPARQL over HTTP."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+import pytest
+
+from secgraph.config import ENV_PREFIX, Settings
+from secgraph.namespaces import ID, sparql_prologue
+from secgraph.web.server import gunicorn_options
+
+FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
+TIMEOUT_SECONDS = 60
+MEMBERS = sparql_prologue() + "SELECT ?m WHERE { id:sica sg:hasMember ?m } ORDER BY ?m"
+EXPECTED = [str(ID.belize), str(ID.guatemala), str(ID.honduras)]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(*extra: str) -> Iterator[str]:
+    """Start `python -m secgraph serve`, wait for gunicorn's "Listening at" line (no sleeping),
+    yield the base URL, then stop it with SIGTERM and check it exited cleanly."""
+    port = _free_port()
+    args = [sys.executable, "-m", "secgraph", "--root", str(FIXTURE_PROJECT), "serve"]
+    args += ["--port", str(port), "--workers", "2", *extra]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    with subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environ
+    ) as process:
+        yield from _until_stopped(process, port)
+    assert process.returncode == 0
+
+
+def _until_stopped(process: subprocess.Popen[str], port: int) -> Iterator[str]:
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read_log() -> None:
+        for line in process.stderr or ():
+            lines.put(line)
+        lines.put("")  # end of output: the server exited
+
+    reader = threading.Thread(target=read_log)
+    reader.start()
+    try:
+        log: list[str] = []
+        while not log or "Listening at: " not in log[-1]:
+            try:
+                log.append(lines.get(timeout=TIMEOUT_SECONDS))
+            except queue.Empty:
+                log.append("")
+            if not log[-1]:
+                pytest.fail("server did not start:\n" + "".join(log))
+        assert f"Listening at: http://127.0.0.1:{port}" in log[-1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=TIMEOUT_SECONDS)
+        reader.join(timeout=TIMEOUT_SECONDS)
+
+
+def _members(base: str) -> list[str]:
+    request = Request(
+        base + "/sparql?" + urlencode({"query": MEMBERS}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        assert response.headers["Content-Type"] == "application/sparql-results+json"
+        body = json.load(response)
+    return [row["m"]["value"] for row in body["results"]["bindings"]]
+
+
+def test_serve_answers_sparql_over_http() -> None:
+    with running_server() as base:
+        # Several requests, so that both forked workers are likely to serve one.
+        assert [_members(base) for _ in range(4)] == [EXPECTED] * 4
+
+
+def test_serve_from_an_on_disk_store(tmp_path: Path) -> None:
+    # Workers open the store read-only after the fork; the master's handle is closed first.
+    with running_server("--store-path", str(tmp_path / "store")) as base:
+        assert [_members(base) for _ in range(4)] == [EXPECTED] * 4
+    assert (tmp_path / "store.fingerprint").is_file()
+
+
+def test_wsgi_module_builds_the_app_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECGRAPH_ROOT", str(FIXTURE_PROJECT))
+    monkeypatch.delitem(sys.modules, "secgraph.web.wsgi", raising=False)
+    wsgi = importlib.import_module("secgraph.web.wsgi")
+    response = wsgi.app.test_client().get("/sparql", query_string={"query": MEMBERS})
+    rows = response.get_json(force=True)["results"]["bindings"]
+    assert [row["m"]["value"] for row in rows] == EXPECTED
+
+
+def test_gunicorn_binds_loopback_and_preloads(tmp_path: Path) -> None:
+    options = gunicorn_options(Settings(root=tmp_path, port=8123, workers=3))
+    assert options["bind"] == "127.0.0.1:8123"
+    assert (options["workers"], options["preload_app"]) == (3, True)
+    assert gunicorn_options(Settings(root=tmp_path, host="::1"))["bind"] == "[::1]:8000"
