@@ -17,7 +17,7 @@ from secgraph.validate import ValidationReport
 
 def test_build_records_counts_and_timings(built: BuiltGraph) -> None:
     stats = built.stats
-    assert list(stats.timings) == ["find", "load", "reason", "validate", "store"]
+    assert list(stats.timings) == ["find", "load", "reason", "validate", "store", "check"]
     assert all(seconds >= 0 for seconds in stats.timings.values())
     assert stats.inferred == 15
     assert stats.instances == {
@@ -30,6 +30,9 @@ def test_build_records_counts_and_timings(built: BuiltGraph) -> None:
     assert stats.dropped_inferences["literal subject"] == 36
     assert built.report is not None
     assert built.report.conforms
+    assert built.checks is not None
+    assert [result.name for result in built.checks.results] == ["unlabelled-class-violation"]
+    assert built.checks.passed
 
 
 def test_inferred_facts_are_queryable_from_the_default_graph(built: BuiltGraph) -> None:
@@ -72,6 +75,19 @@ def test_violations_become_build_error_with_the_report(project: Path, add_file) 
         (str(ID.mou), str(SG.signedBy))
     ]
     assert "An agreement is signed by at least one actor." in str(caught.value)
+
+
+def test_quality_check_rows_become_build_error(project: Path, add_file) -> None:
+    add_file("data/odd.trig", "graph:odd { id:Thing a owl:Class . }\n")
+    with pytest.raises(BuildError) as caught:
+        build(Settings(root=project))
+    checks = caught.value.checks
+    assert checks is not None
+    assert checks.defects == 1
+    [failing] = [result for result in checks.results if result.rows]
+    assert failing.title == "Classes without a label"
+    assert failing.rows == ((f"<{ID.Thing}>",),)  # terms in N-Triples syntax
+    assert "unlabelled-class-violation" in str(caught.value)
 
 
 def test_data_file_is_served_as_is(tmp_path: Path) -> None:

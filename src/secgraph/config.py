@@ -65,6 +65,12 @@ class Settings:
     shapes_dir: Path = field(
         default=Path("shapes"), metadata=_doc("Directory of SHACL shapes *.ttl.", Path)
     )
+    checks_dir: Path = field(
+        default=Path("ontology/checks"),
+        metadata=_doc(
+            "Directory of quality-control queries *-violation.rq (rows = defects).", Path
+        ),
+    )
     store_path: Path | None = field(
         default=None,
         metadata=_doc(
@@ -94,7 +100,14 @@ class Settings:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
         root = Path(self.root).resolve()
         object.__setattr__(self, "root", root)
-        for name in ("ontology_dir", "data_dir", "shapes_dir", "store_path", "data_file"):
+        for name in (
+            "ontology_dir",
+            "data_dir",
+            "shapes_dir",
+            "checks_dir",
+            "store_path",
+            "data_file",
+        ):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, (root / value).resolve())

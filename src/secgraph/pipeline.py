@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from secgraph import __version__
+from secgraph.checks import CheckReport, find_checks, run_checks
 from secgraph.config import Settings
 from secgraph.load import (
     LoadedSources,
@@ -41,13 +42,15 @@ class BuildError(Exception):
 
     def __init__(
         self,
-        cause: SourceError | InconsistencyError | ValidationReport,
+        cause: SourceError | InconsistencyError | ValidationReport | CheckReport,
         timings: dict[str, float] | None = None,
     ) -> None:
         self.cause = cause
         self.timings = dict(timings or {})
         if isinstance(cause, ValidationReport):
             message = f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
+        elif isinstance(cause, CheckReport):
+            message = f"{cause.defects} quality-check defect(s):\n{cause.to_text()}"
         else:
             message = str(cause)
         super().__init__(message)
@@ -55,6 +58,10 @@ class BuildError(Exception):
     @property
     def report(self) -> ValidationReport | None:
         return self.cause if isinstance(self.cause, ValidationReport) else None
+
+    @property
+    def checks(self) -> CheckReport | None:
+        return self.cause if isinstance(self.cause, CheckReport) else None
 
     @property
     def inconsistency(self) -> InconsistencyError | None:
@@ -82,11 +89,12 @@ class BuildStats:
 
 @dataclass(frozen=True)
 class BuiltGraph:
-    """The queryable store, with what it took to build it and the SHACL report (if run)."""
+    """The queryable store, what it took to build it, and the SHACL and check reports (if run)."""
 
     store: Store
     stats: BuildStats
     report: ValidationReport | None = None
+    checks: CheckReport | None = None
 
 
 def build(settings: Settings) -> BuiltGraph:
@@ -157,7 +165,11 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
             union_default_graph=settings.union_default_graph,
             version=version,
         )
-    return _built(store, timings, report=report, dropped=inference.dropped)
+    with _timed(timings, "check"):
+        checks = run_checks(store, find_checks(settings.checks_dir))
+    if not checks.passed:
+        raise BuildError(checks, timings)
+    return _built(store, timings, report=report, checks=checks, dropped=inference.dropped)
 
 
 def _union(loaded: LoadedSources, inference: Inference) -> Graph:
@@ -175,6 +187,7 @@ def _built(
     *,
     warm_start: bool = False,
     report: ValidationReport | None = None,
+    checks: CheckReport | None = None,
     dropped: dict[str, int] | None = None,
 ) -> BuiltGraph:
     stats = BuildStats(
@@ -184,7 +197,7 @@ def _built(
         dropped_inferences=dict(dropped or {}),
         warm_start=warm_start,
     )
-    return BuiltGraph(store=store, stats=stats, report=report)
+    return BuiltGraph(store=store, stats=stats, report=report, checks=checks)
 
 
 def _instances(store: Store) -> dict[str, int]:

@@ -42,6 +42,10 @@ def render_check(built: BuiltGraph) -> str:
         parts.append("sources unchanged: reused the on-disk store\n")
     if built.report is not None:
         parts.append(render_report(built.report))
+    if built.checks is not None:
+        parts.append(
+            f"quality checks: {len(built.checks.results)} run, {built.checks.defects} defect(s)\n"
+        )
     timings = ", ".join(f"{step} {seconds:.3f}s" for step, seconds in stats.timings.items())
     parts.append(f"timings: {timings}\n")
     return "\n".join(parts)
@@ -66,6 +70,8 @@ def render_build_error(error: BuildError) -> str:
         return f"error: {error.source_error}"
     if error.report is not None:
         return render_report(error.report).rstrip("\n")
+    if error.checks is not None:
+        return f"quality checks: {error.checks.defects} defect(s)\n{error.checks.to_text()}"
     culprits = error.inconsistency.culprits if error.inconsistency is not None else ()
     lines = [f"inconsistent: {len(culprits)} culprit(s)"]
     lines += [f"  {culprit}" for culprit in culprits]
