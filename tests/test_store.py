@@ -170,3 +170,17 @@ def test_rdflib_blank_nodes_stay_one_node_across_graphs() -> None:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     assert [row["n"].value for row in result] == ["local partner"]
+
+
+def test_bindings_fix_variables_without_touching_the_query_text() -> None:
+    store = OxigraphStore.from_quads(
+        [
+            ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1")),
+            ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("2")),
+        ]
+    )
+    result = store.query(
+        "SELECT ?s ?o WHERE { ?s <http://e/p> ?o }", bindings={"s": ox.NamedNode("http://e/b")}
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    assert [row["o"].value for row in result] == ["2"]

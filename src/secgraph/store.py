@@ -7,7 +7,7 @@ pyoxigraph results with ``pyoxigraph.parse_query_results``, graphs into ``pyoxig
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -18,6 +18,9 @@ from secgraph.namespaces import PREFIXES
 from secgraph.terms import quads_to_oxigraph
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Bindings = Mapping[str, Term]
+"""Values for a query's variables, by name (no leading ?), applied before evaluation."""
 DEFAULT_GRAPH = ""
 """Key of the default graph in ``graph_sizes()``."""
 
@@ -43,8 +46,13 @@ class Store(Protocol):
         *,
         default_graph_uris: Sequence[str] | None = None,
         named_graph_uris: Sequence[str] | None = None,
+        bindings: Bindings | None = None,
     ) -> QueryResult:
-        """Evaluate a SPARQL 1.1 query; raises SyntaxError (malformed) or ValueError (bad IRI)."""
+        """Evaluate a SPARQL 1.1 query; raises SyntaxError (malformed) or ValueError (bad IRI).
+
+        ``bindings`` fix variables to terms (SEP-0007 substitution): the way to pass user input
+        into a query without formatting it into the query text. pyoxigraph requires a bound
+        variable to appear in the SELECT projection."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -168,17 +176,27 @@ class OxigraphStore:
         *,
         default_graph_uris: Sequence[str] | None = None,
         named_graph_uris: Sequence[str] | None = None,
+        bindings: Bindings | None = None,
     ) -> QueryResult:
+        substitutions: (
+            dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None
+        )
+        substitutions = (
+            {ox.Variable(name): term for name, term in bindings.items()} if bindings else None
+        )
         if default_graph_uris or named_graph_uris:
             # SPARQL 1.1 Protocol §2.1.4: protocol graph IRIs override FROM / FROM NAMED.
             return self._db().query(
                 sparql,
                 default_graph=[ox.NamedNode(iri) for iri in default_graph_uris or ()],
                 named_graphs=[ox.NamedNode(iri) for iri in named_graph_uris or ()],
+                substitutions=substitutions,
             )
         # pyoxigraph's union flag would override a FROM clause, so only set it without one.
         union = self._union and not has_dataset_clause(sparql)
-        return self._db().query(sparql, use_default_graph_as_union=union)
+        return self._db().query(
+            sparql, use_default_graph_as_union=union, substitutions=substitutions
+        )
 
     def named_graphs(self) -> list[str]:
         return sorted(str(graph.value) for graph in self._db().named_graphs())
