@@ -15,12 +15,23 @@ from secgraph import __version__
 from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
 from secgraph.namespaces import INFERRED_GRAPH, shorten
 from secgraph.pipeline import BuildError, BuiltGraph, build
-from secgraph.report import render_build_error, render_check, render_settings, render_solutions
+from secgraph.publish import Endpoints, PublishError, PublishReport, publish
+from secgraph.report import (
+    render_build_error,
+    render_check,
+    render_settings,
+    render_solutions,
+    render_table,
+)
+from secgraph.sparql_http import RemoteError
+from secgraph.store import Store
+from secgraph.store_remote import RemoteStore
 
-EXIT_OK, EXIT_INVALID, EXIT_SOURCE, EXIT_USAGE = 0, 1, 2, 64
+EXIT_OK, EXIT_INVALID, EXIT_SOURCE, EXIT_USAGE, EXIT_REMOTE = 0, 1, 2, 64, 69
 EXIT_CODES = (
     "Exit codes: 0 success; 1 SHACL violations or OWL inconsistency; "
-    "2 syntax or source error (file:line:column); 64 usage error."
+    "2 syntax or source error (file:line:column); 64 usage error; "
+    "69 SPARQL server unreachable, failing, or not holding what was published."
 )
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -181,16 +192,86 @@ def export(
     "data_file", "--data", "--data-file", type=click.Path(dir_okay=False, path_type=Path)
 )
 @setting_option("union_default_graph", "--union-default-graph/--no-union-default-graph")
+@setting_option("store_url", metavar="URL")
 @click.pass_context
 def serve(ctx: click.Context, /, **server: Any) -> None:
-    """Serve /sparql with gunicorn; the graph is built once, before workers fork."""
+    """Serve /sparql with gunicorn; the graph is built once, before workers fork, or read from
+    the SPARQL server at --store-url."""
     from secgraph.web import create_app
     from secgraph.web.server import run
 
     settings = _settings(ctx, **server)
+    store: Store
+    if settings.store_url is not None:
+        store = _open_remote(ctx, settings.store_url, settings.union_default_graph)
+    else:
+        built = _build(ctx, settings)
+        click.echo(render_check(built), err=True)
+        store = built.store
+    run(settings, create_app(settings, store), store)
+
+
+def _open_remote(ctx: click.Context, url: str, union_default_graph: bool) -> RemoteStore:
+    """A RemoteStore that answered, after printing its graphs; or exit 69 saying why not."""
+    store = RemoteStore(url, union_default_graph=union_default_graph)
+    try:
+        sizes, version = store.graph_sizes(), store.version
+    except (RemoteError, SyntaxError) as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_REMOTE)
+        raise  # unreachable: ctx.exit raises
+    rows = [(shorten(name), str(size)) for name, size in sizes.items()]
+    click.echo(render_table(("graph", "triples"), rows) + f"store: {url} ({version})", err=True)
+    return store
+
+
+@cli.command("publish", epilog=EXIT_CODES)
+@setting_option("store_url", "--to", "--store-url", metavar="URL")
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Graph Store Protocol endpoint [default: store beside --to].",
+)
+@click.option(
+    "--update", metavar="URL", help="SPARQL Update endpoint [default: update beside --to]."
+)
+@click.option(
+    "--via",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="Replace each graph by a Graph Store Protocol PUT or by one SPARQL Update request.",
+)
+@click.pass_context
+def publish_command(
+    ctx: click.Context, store_url: Any, graph_store: str | None, update: str | None, via: str
+) -> None:
+    """Build, replace every graph on a SPARQL server with the build's, verify the counts."""
+    settings = _settings(ctx, store_url=store_url)
+    if settings.store_url is None:
+        raise click.UsageError("publish needs --to URL (or SECGRAPH_STORE_URL)", ctx)
     built = _build(ctx, settings)
-    click.echo(render_check(built), err=True)
-    run(settings, create_app(settings, built.store), built.store)
+    endpoints = Endpoints.beside(settings.store_url, graph_store=graph_store, update=update)
+    try:
+        report = publish(built.store, endpoints, via=via)
+    except (RemoteError, PublishError) as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_REMOTE)
+    except ValueError as error:  # e.g. a --data file with triples outside named graphs
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_SOURCE)
+    click.echo(_render_publication(report))
+
+
+def _render_publication(report: PublishReport) -> str:
+    rows = [(shorten(name), str(size)) for name, size in sorted(report.graphs.items())]
+    lines = [f"removed stale graph {shorten(name)}" for name in report.removed]
+    target = report.endpoints.graph_store if report.via == "gsp" else report.endpoints.update
+    lines.append(
+        f"published {len(report.graphs)} graphs, {report.triples} triples, to {target} "
+        f"(via {report.via}); counts verified at {report.endpoints.query}; version {report.version}"
+    )
+    return render_table(("graph", "triples"), rows) + "\n".join(lines)
 
 
 @cli.command("settings")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "SECGRAPH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -36,6 +37,26 @@ def parse_bool(text: str) -> bool:
 
 def _optional_path(text: str) -> Path | None:
     return Path(text) if text else None
+
+
+def _optional_str(text: str) -> str | None:
+    return text or None
+
+
+def normalize_public_url(url: str) -> str:
+    """Check that ``url`` is an absolute http(s) URL and end it with one slash."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"public_url must be an absolute http(s) URL, not {url!r}")
+    return url.rstrip("/") + "/"
+
+
+def check_endpoint_url(url: str) -> str:
+    """Check that ``url`` is an absolute http(s) URL without a fragment; return it unchanged."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise ValueError(f"store_url must be an absolute http(s) URL, not {url!r}")
+    return url
 
 
 def _doc(text: str, parse: Callable[[str], Any], shown: str = "") -> dict[str, Any]:
@@ -95,6 +116,20 @@ class Settings:
             parse_bool,
         ),
     )
+    public_url: str | None = field(
+        default=None,
+        metadata=_doc(
+            "Absolute URL this deployment is served at, for links in VoID; unset: the request's.",
+            _optional_str,
+        ),
+    )
+    store_url: str | None = field(
+        default=None,
+        metadata=_doc(
+            "SPARQL query endpoint of a server to serve from (no local build) and to publish to.",
+            _optional_str,
+        ),
+    )
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
@@ -115,6 +150,10 @@ class Settings:
             raise ValueError(f"port must be within 1..65535, not {self.port}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
+        if self.store_url is not None:
+            check_endpoint_url(self.store_url)
 
 
 @dataclass(frozen=True)

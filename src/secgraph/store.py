@@ -1,7 +1,7 @@
-"""The store interface and its embedded pyoxigraph implementation; no parsing of sources, no HTTP.
+"""The store interface, query-text helpers and the embedded pyoxigraph store; no sources, no HTTP.
 
-A remote SPARQL-protocol store can implement ``Store`` later: SELECT/ASK answers parse into
-pyoxigraph results with ``pyoxigraph.parse_query_results``, graphs into ``pyoxigraph.Triple``s.
+``secgraph.store_remote.RemoteStore`` implements the same interface over the SPARQL 1.1
+Protocol; what both share about query text (dataset clauses, VALUES bindings) lives here.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _HIDING = re.compile(
     re.DOTALL,
 )
 _FROM = re.compile(r"(?<![\w:?$.-])FROM(?![\w:.-])", re.IGNORECASE)
+_FORM = re.compile(r"(?<![\w:?$.-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:.-])", re.IGNORECASE)
+_VARNAME = re.compile(r"\w+")  # SPARQL 1.1 Query §19.8 VARNAME, letters, digits and _ only
 
 
 class Store(Protocol):
@@ -50,9 +52,10 @@ class Store(Protocol):
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query; raises SyntaxError (malformed) or ValueError (bad IRI).
 
-        ``bindings`` fix variables to terms (SEP-0007 substitution): the way to pass user input
-        into a query without formatting it into the query text. pyoxigraph requires a bound
-        variable to appear in the SELECT projection."""
+        ``bindings`` fix variables to terms: the way to pass user input into a query without
+        formatting it into the query text. The embedded store substitutes them (SEP-0007; a
+        bound variable must appear in the SELECT projection), the remote one sends a VALUES
+        block (``with_values``)."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -75,6 +78,66 @@ class Store(Protocol):
 def has_dataset_clause(sparql: str) -> bool:
     """Whether a query names its own dataset with FROM / FROM NAMED (SPARQL 1.1 Query §13.2)."""
     return _FROM.search(_HIDING.sub(" ", sparql)) is not None
+
+
+def serialize_quads(quads: Iterable[ox.Quad], rdf_format: ox.RdfFormat) -> bytes:
+    """Write quads; a graph-only format gets the merge of their graphs (each triple once)."""
+    if rdf_format.supports_datasets:
+        return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
+    triples = dict.fromkeys(quad.triple for quad in quads)  # merge graphs, keep order
+    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+
+
+def mask_sparql(sparql: str) -> str:
+    """``sparql`` with strings, IRIs and comments blanked, same length: keywords and braces
+    found in the result are the query's own, at the same positions."""
+    return _HIDING.sub(lambda match: " " * len(match.group()), sparql)
+
+
+def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by a VALUES block (SPARQL 1.1 Query §10.2) at the start of the query's
+    WHERE group, so they are in scope for its filters and aggregates as with substitution.
+
+    Terms are written in their N-Triples form, which pyoxigraph escapes; names must be plain
+    variable names. A ``CONSTRUCT WHERE`` short form or a query without a group gets a
+    trailing VALUES clause instead (§18.2.4.3)."""
+    if not bindings:
+        return sparql
+    for name, term in bindings.items():
+        if not _VARNAME.fullmatch(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise ValueError(f"only IRIs and literals can be bound in VALUES, not {term!r}")
+    variables = " ".join("?" + name for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    block = f"VALUES ({variables}) {{ ({terms}) }}"
+    start = _where_group_start(mask_sparql(sparql))
+    if start is None:
+        return f"{sparql}\n{block}\n"
+    return f"{sparql[:start]} {block} {sparql[start:]}"
+
+
+def _where_group_start(masked: str) -> int | None:
+    """Index just after the ``{`` opening the query's WHERE group, or None."""
+    form = _FORM.search(masked)
+    if form is None:
+        return None
+    position = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        if not masked[position:].lstrip().startswith("{"):
+            return None  # CONSTRUCT WHERE { ... }: the group is also the template
+        position = _group_end(masked, masked.index("{", position))
+    brace = masked.find("{", position)
+    return None if brace < 0 else brace + 1
+
+
+def _group_end(masked: str, opening: int) -> int:
+    depth = 0
+    for index in range(opening, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[index], 0)
+        if depth == 0:
+            return index + 1
+    raise SyntaxError("unbalanced braces in the query")
 
 
 def marker_path(path: Path) -> Path:
@@ -210,11 +273,7 @@ class OxigraphStore:
         return {DEFAULT_GRAPH: default, **sizes} if default else sizes
 
     def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
-        quads = self._quads(exclude_graphs)
-        if rdf_format.supports_datasets:
-            return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
-        triples = dict.fromkeys(quad.triple for quad in quads)  # merge graphs, keep order
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+        return serialize_quads(self._quads(exclude_graphs), rdf_format)
 
     def _quads(self, exclude_graphs: Sequence[str]) -> Iterator[ox.Quad]:
         excluded = {ox.NamedNode(name) for name in exclude_graphs}

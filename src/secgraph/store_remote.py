@@ -1,0 +1,281 @@
+"""RemoteStore: the Store interface over another server's SPARQL 1.1 Protocol endpoint (Oxigraph,
+Fuseki, GraphDB, Virtuoso, QLever); read-only, it never writes to the server.
+
+What the embedded store does in-process, this one asks the server:
+- the dataset: with ``union_default_graph``, every query names its dataset with protocol
+  parameters (``default-graph-uri`` and ``named-graph-uri`` = each graph, §2.1.4), so the
+  default graph is the union of the graphs on any server, whatever its own configuration;
+- bindings: a VALUES block of N-Triples terms (``store.with_values``), never raw text;
+- blank nodes: ``secgraph publish`` writes them as skolem IRIs (``GENID``); answers turn those
+  back into blank nodes, blank-node bindings into those IRIs (so a blank node seen in one
+  answer can be asked about in the next) and ``isBlank``/``isIRI`` tests see them as blank;
+- version: the build fingerprint ``secgraph publish`` stores in ``PUBLICATION_GRAPH``; without
+  it, a hash of the graphs' triple counts. Re-read at most every ``refresh_seconds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from secgraph.namespaces import GENID, OWL, PUBLICATION_GRAPH
+from secgraph.sparql_http import Answer, FormData, Http, RemoteError
+from secgraph.store import (
+    DEFAULT_GRAPH,
+    Bindings,
+    QueryResult,
+    has_dataset_clause,
+    mask_sparql,
+    serialize_quads,
+    with_values,
+)
+
+_GENID = str(GENID)
+_PUBLICATION = str(PUBLICATION_GRAPH)
+# Results formats first; for graphs, N-Triples is the simplest to parse exactly.
+_ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+)
+_FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { } }"
+_VERSION = (
+    f"SELECT ?v WHERE {{ GRAPH <{_PUBLICATION}> {{ <{_PUBLICATION}> <{OWL.versionInfo}> ?v }} }}"
+)
+_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_DEFAULT_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_QUADS_AND_DEFAULT = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+_TERM_TEST = re.compile(r"(?<![\w:?$.-])(isBlank|isIRI|isURI)\s*\(", re.IGNORECASE)
+_XML_GENID = re.compile(rb"<uri>\s*" + re.escape(_GENID.encode()) + rb"([A-Za-z0-9_-]+)\s*</uri>")
+
+
+@dataclass(frozen=True)
+class _State:
+    """What is re-read at most every ``refresh_seconds``: the version and the graph names."""
+
+    read_at: float
+    version: str
+    graphs: tuple[str, ...]
+
+
+class RemoteStore:
+    """A SPARQL 1.1 Protocol endpoint as a Store; ``query_url`` is its query endpoint."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        union_default_graph: bool = True,
+        refresh_seconds: float = 5.0,
+        http: Http | None = None,
+    ) -> None:
+        self.query_url, self._union = query_url, union_default_graph
+        self._refresh, self._http = refresh_seconds, http or Http()
+        self._state: _State | None = None
+
+    @property
+    def version(self) -> str:
+        return self._current().version
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        bindings: Bindings | None = None,
+    ) -> QueryResult:
+        text = with_values(sparql, _skolemized(bindings)) if bindings else sparql
+        text = skolem_aware(text)
+        dataset = self._dataset(sparql, default_graph_uris or (), named_graph_uris or ())
+        return self._ask(text, dataset)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(self._current().graphs)
+
+    def graph_sizes(self) -> dict[str, int]:
+        sizes = {
+            row["g"].value: int(row["n"].value)
+            for row in self._select(_SIZES)
+            if row["g"].value != _PUBLICATION
+        }
+        if not self._union:  # otherwise the server's own default graph is not queried
+            default = int(next(iter(self._select(_DEFAULT_SIZE)))["n"].value)
+            if default:
+                sizes[DEFAULT_GRAPH] = default
+        return dict(sorted(sizes.items()))
+
+    def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
+        excluded = {_PUBLICATION, *exclude_graphs}
+        # One query for all graphs: blank nodes keep their identity across graphs.
+        rows = self._select(_QUADS if self._union else _QUADS_AND_DEFAULT)
+        return serialize_quads(_quads(rows, excluded), rdf_format)
+
+    def before_fork(self) -> None:
+        self._http.close()
+
+    def close(self) -> None:
+        """Close pooled connections; the next request opens new ones."""
+        self._http.close()
+
+    def _current(self) -> _State:
+        state = self._state
+        if state is None or time.monotonic() - state.read_at >= self._refresh:
+            graphs = tuple(
+                row["g"].value for row in self._select(_GRAPHS) if row["g"].value != _PUBLICATION
+            )
+            versions = [row["v"].value for row in self._select(_VERSION)]
+            version = versions[0] if len(versions) == 1 else _sizes_version(self.graph_sizes())
+            state = self._state = _State(time.monotonic(), version, graphs)
+        return state
+
+    def _dataset(
+        self, sparql: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+    ) -> FormData:
+        for iri in (*default_graphs, *named_graphs):
+            ox.NamedNode(iri)  # ValueError for an invalid IRI, as the embedded store raises
+        if not (default_graphs or named_graphs):
+            if not self._union or has_dataset_clause(sparql):
+                return []  # the server's dataset, or the query's own FROM (§2.1.4 otherwise)
+            default_graphs = named_graphs = self._current().graphs
+        return [
+            *(("default-graph-uri", iri) for iri in default_graphs),
+            *(("named-graph-uri", iri) for iri in named_graphs),
+        ]
+
+    def _ask(self, sparql: str, dataset: FormData) -> QueryResult:
+        try:
+            answer = self._http.send(
+                "POST", self.query_url, data=[("query", sparql), *dataset], headers=_FORM
+            )
+        except RemoteError as error:
+            if error.status == 400:  # SPARQL 1.1 Protocol §2.1.7: a malformed query
+                # The server's own message (Oxigraph's has the position, as pyoxigraph's
+                # does), not our request line: the web layer shows it to the client.
+                raise SyntaxError(error.body or str(error)) from None
+            raise
+        return _parse(answer, self.query_url)
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        result = self._ask(sparql, [])
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteError("POST", self.query_url, "answered a SELECT query without solutions")
+        return result
+
+
+def skolem_aware(sparql: str) -> str:
+    """Make ``isBlank(E)`` true and ``isIRI(E)``/``isURI(E)`` false for skolem IRIs, as they
+    are for the blank nodes those IRIs stand for (SPARQL 1.1 Query §17.4.2.1-2)."""
+    cursor = 0
+    while found := _TERM_TEST.search(mask_sparql(sparql), cursor):
+        end = _call_end(mask_sparql(sparql), found.end() - 1)
+        test, argument = found.group(1).lower(), sparql[found.end() : end - 1]
+        skolem = f'(isIRI({argument}) && STRSTARTS(STR({argument}), "{_GENID}"))'
+        if test == "isblank":
+            replacement = f"(isBlank({argument}) || {skolem})"
+        else:
+            replacement = f"(isIRI({argument}) && !{skolem})"
+        sparql = sparql[: found.start()] + replacement + sparql[end:]
+        cursor = found.start() + len(replacement)
+    return sparql
+
+
+def _call_end(masked: str, opening: int) -> int:
+    """Index just after the ``)`` closing the parenthesis at ``opening``."""
+    depth = 0
+    for index in range(opening, len(masked)):
+        depth += {"(": 1, ")": -1}.get(masked[index], 0)
+        if depth == 0:
+            return index + 1
+    raise SyntaxError("unbalanced parentheses in the query")
+
+
+def _parse(answer: Answer, url: str) -> QueryResult:
+    results_format = ox.QueryResultsFormat.from_media_type(answer.media_type)
+    if results_format is not None:
+        body = _deskolemize_results(answer.body, results_format)
+        return ox.parse_query_results(body, results_format)
+    rdf_format = ox.RdfFormat.from_media_type(answer.media_type)
+    if rdf_format is None:
+        problem = f"answered {answer.media_type or 'no media type'}, neither results nor RDF"
+        raise RemoteError("POST", url, problem)
+    return _as_query_triples(ox.parse(answer.body, rdf_format))
+
+
+def _as_query_triples(quads: Iterable[ox.Quad]) -> ox.QueryTriples:
+    # QueryTriples has no constructor: a scratch store hands the triples back as one.
+    scratch = ox.Store()
+    default = ox.DefaultGraph()
+    scratch.extend(
+        ox.Quad(_term(q.subject), q.predicate, _term(q.object), default)  # type: ignore[arg-type]
+        for q in quads
+    )
+    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    if not isinstance(result, ox.QueryTriples):
+        raise TypeError("a CONSTRUCT query must return triples")
+    return result
+
+
+def _quads(rows: ox.QuerySolutions, excluded: set[str]) -> Iterator[ox.Quad]:
+    for row in rows:
+        graph = row["g"]
+        if graph is None:
+            yield ox.Quad(_term(row["s"]), row["p"], _term(row["o"]), ox.DefaultGraph())  # type: ignore[arg-type]
+        elif graph.value not in excluded:
+            yield ox.Quad(_term(row["s"]), row["p"], _term(row["o"]), graph)  # type: ignore[arg-type]
+
+
+def _term(term: object) -> object:
+    """A skolem IRI written by ``secgraph publish`` back into its blank node."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_GENID):
+        try:
+            return ox.BlankNode(term.value[len(_GENID) :])
+        except ValueError:
+            return term
+    return term
+
+
+def _skolemized(bindings: Bindings) -> dict[str, ox.NamedNode | ox.Literal]:
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    for name, term in bindings.items():
+        bound[name] = ox.NamedNode(_GENID + term.value) if isinstance(term, ox.BlankNode) else term
+    return bound
+
+
+def _deskolemize_results(body: bytes, results_format: ox.QueryResultsFormat) -> bytes:
+    if b"genid" not in body:
+        return body
+    if results_format == ox.QueryResultsFormat.JSON:
+        document = json.loads(body)
+        for row in document.get("results", {}).get("bindings", []):
+            for name, value in row.items():
+                row[name] = _json_term(value)
+        return json.dumps(document).encode()
+    if results_format == ox.QueryResultsFormat.XML:
+        return _XML_GENID.sub(rb"<bnode>\1</bnode>", body)
+    return body
+
+
+def _json_term(term: Mapping[str, object]) -> Mapping[str, object]:
+    """One term of SPARQL 1.1 Query Results JSON §3.2.2, skolem IRIs as blank nodes."""
+    value = term.get("value")
+    if term.get("type") == "uri" and isinstance(value, str) and value.startswith(_GENID):
+        found = _term(ox.NamedNode(value))
+        if isinstance(found, ox.BlankNode):
+            return {"type": "bnode", "value": found.value}
+    if term.get("type") == "triple" and isinstance(value, dict):
+        return {**term, "value": {key: _json_term(part) for key, part in value.items()}}
+    return term
+
+
+def _sizes_version(sizes: Mapping[str, int]) -> str:
+    """A version for data not published by secgraph: it changes when any graph's size does."""
+    text = json.dumps(sorted(sizes.items()))
+    return "sizes-" + hashlib.sha256(text.encode()).hexdigest()
