@@ -17,22 +17,39 @@ from secgraph.pipeline import build
 from secgraph.web import create_app
 
 JSON = "application/sparql-results+json"
+XML = "application/sparql-results+xml; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
 MEMBERS = (
     sparql_prologue() + "SELECT ?member WHERE { id:sica sg:hasMember ?member } ORDER BY ?member"
 )
 EXPECTED_MEMBERS = [str(ID.belize), str(ID.guatemala), str(ID.honduras)]
+ASK = sparql_prologue() + "ASK { id:honduras a sg:Actor }"
+CONSTRUCT = (
+    sparql_prologue() + "CONSTRUCT { ?m sg:memberOf id:sica } WHERE { id:sica sg:hasMember ?m }"
+)
+DESCRIBE = sparql_prologue() + "DESCRIBE id:belize"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
 
 
-def _assert_protocol_headers(response: TestResponse, status: int, media_type: str) -> None:
+def expect(response: TestResponse, status: int, content_type: str) -> None:
+    """The headers every answer carries: status, exact Content-Type, Vary: Accept."""
     assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == media_type
+    assert response.headers["Content-Type"] == content_type
     assert "Accept" in response.vary
 
 
 def _bindings(response: TestResponse, name: str) -> list[str]:
-    _assert_protocol_headers(response, 200, JSON)
+    expect(response, 200, JSON)
     body = json.loads(response.get_data())
     return [row[name]["value"] for row in body["results"]["bindings"]]
+
+
+def error_body(response: TestResponse, status: int, error: str) -> dict[str, object]:
+    expect(response, status, "application/json")
+    body: dict[str, object] = json.loads(response.get_data())
+    assert body["error"] == error
+    return body
 
 
 def test_get_select_returns_sparql_json(client: FlaskClient) -> None:
@@ -44,74 +61,128 @@ def test_get_select_returns_sparql_json(client: FlaskClient) -> None:
 
 def test_post_form_query(client: FlaskClient) -> None:
     # §2.1.2 query via URL-encoded POST.
-    response = client.post(
-        "/sparql",
-        data=urlencode({"query": MEMBERS}),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = client.post("/sparql", data=urlencode({"query": MEMBERS}), content_type=FORM)
     assert _bindings(response, "member") == EXPECTED_MEMBERS
 
 
 def test_post_direct_query(client: FlaskClient) -> None:
     # §2.1.3 query via POST directly.
-    response = client.post(
-        "/sparql", data=MEMBERS.encode(), content_type="application/sparql-query"
-    )
+    response = client.post("/sparql", data=MEMBERS.encode(), content_type=DIRECT)
     assert _bindings(response, "member") == EXPECTED_MEMBERS
 
 
-def test_ask_returns_a_json_boolean(client: FlaskClient) -> None:
-    query = sparql_prologue() + "ASK { id:honduras a sg:Actor }"
-    response = client.get("/sparql", query_string={"query": query})
-    _assert_protocol_headers(response, 200, JSON)
-    assert json.loads(response.get_data()) == {"head": {}, "boolean": True}
+def test_head_answers_the_headers_of_get_without_a_body(client: FlaskClient) -> None:
+    # RFC 9110 §9.3.2: HEAD is GET without the content.
+    response = client.head("/sparql", query_string={"query": MEMBERS})
+    expect(response, 200, JSON)
+    assert response.get_data() == b""
 
 
-def test_construct_returns_turtle_by_default(client: FlaskClient) -> None:
-    query = (
-        sparql_prologue() + "CONSTRUCT { ?m sg:memberOf id:sica } WHERE { id:sica sg:hasMember ?m }"
-    )
-    response = client.get("/sparql", query_string={"query": query})
-    _assert_protocol_headers(response, 200, "text/turtle")
-    triples = list(ox.parse(response.get_data(), ox.RdfFormat.TURTLE))
-    assert sorted(quad.subject.value for quad in triples) == EXPECTED_MEMBERS
+def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None:
+    # SPARQL 1.1 Query §4.1.1.1: the service sets the base IRI; here, the endpoint's URL.
+    response = client.get("/sparql", query_string={"query": "SELECT (<id/x> AS ?i) {}"})
+    assert _bindings(response, "i") == ["http://localhost/id/x"]
+    own_base = "BASE <http://example.org/> SELECT (<x> AS ?i) {}"
+    assert _bindings(client.get("/sparql", query_string={"query": own_base}), "i") == [
+        "http://example.org/x"
+    ]
 
 
-def test_construct_honours_accept_n_triples(client: FlaskClient) -> None:
-    query = sparql_prologue() + "DESCRIBE id:belize"
+def test_malformed_query_returns_400_with_position_in_json(client: FlaskClient) -> None:
+    # §2.1.7: a malformed query gets 400 Bad Request; the parser says where.
     response = client.get(
-        "/sparql", query_string={"query": query}, headers={"Accept": "application/n-triples"}
+        "/sparql",
+        query_string={"query": "SELECT *\nWHERE { ?s ?p }"},
+        headers={"Accept": "application/json"},
     )
-    _assert_protocol_headers(response, 200, "application/n-triples")
-    triples = list(ox.parse(response.get_data(), ox.RdfFormat.N_TRIPLES))
-    assert {quad.subject.value for quad in triples} == {str(ID.belize)}
-    assert len(triples) >= 3
+    body = error_body(response, 400, "malformed-query")
+    assert (body["line"], body["column"]) == (2, 16)  # as pyoxigraph's parser counts
+    assert str(body["message"]).startswith("malformed query at line 2, column 16: expected")
 
 
-def test_malformed_query_returns_400_with_position(client: FlaskClient) -> None:
-    # §2.1.7: a malformed query gets 400 Bad Request.
+def test_malformed_query_returns_400_with_position_in_text(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
-    _assert_protocol_headers(response, 400, "text/plain")
-    assert response.get_data(as_text=True).startswith("error at 1:25: expected")
+    expect(response, 400, TEXT)
+    assert response.get_data(as_text=True).startswith("malformed query at line 1, column 25:")
 
 
 def test_missing_query_returns_400(client: FlaskClient) -> None:
-    response = client.get("/sparql")
-    _assert_protocol_headers(response, 400, "text/plain")
+    response = client.get("/sparql", query_string={"default-graph-uri": str(GRAPH.members)})
+    expect(response, 400, TEXT)
     assert "exactly one 'query' parameter, got no" in response.get_data(as_text=True)
 
 
 def test_two_queries_return_400(client: FlaskClient) -> None:
     response = client.get("/sparql?" + urlencode([("query", "ASK {}"), ("query", "ASK {}")]))
-    _assert_protocol_headers(response, 400, "text/plain")
+    expect(response, 400, TEXT)
+    assert "got 2" in response.get_data(as_text=True)
+
+
+def test_query_in_url_and_direct_body_returns_400(client: FlaskClient) -> None:
+    response = client.post(
+        "/sparql?" + urlencode({"query": "ASK {}"}), data=b"ASK {}", content_type=DIRECT
+    )
+    expect(response, 400, TEXT)
 
 
 def test_post_with_another_content_type_returns_415(client: FlaskClient) -> None:
-    response = client.post("/sparql", data=b"ASK {}", content_type="text/plain")
-    _assert_protocol_headers(response, 415, "text/plain")
+    response = client.post(
+        "/sparql", data=b"ASK {}", content_type="text/plain", headers={"Accept": "application/json"}
+    )
+    body = error_body(response, 415, "unsupported-media-type")
+    assert body["accepted"] == [FORM, DIRECT]
+
+
+def test_direct_post_in_another_charset_returns_415(client: FlaskClient) -> None:
+    # §2.1.3: the query travels UTF-8 encoded.
+    response = client.post(
+        "/sparql", data="ASK {}".encode("utf-16"), content_type=DIRECT + "; charset=UTF-16"
+    )
+    expect(response, 415, TEXT)
+
+
+def test_another_method_returns_405_with_allow(client: FlaskClient) -> None:
+    response = client.put("/sparql", query_string={"query": "ASK {}"})
+    expect(response, 405, TEXT)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs"),
+    [
+        ("post", {"data": urlencode({"update": "CLEAR ALL"}), "content_type": FORM}),
+        ("post", {"data": b"CLEAR ALL", "content_type": "application/sparql-update"}),
+        ("get", {"query_string": {"update": "CLEAR ALL"}}),
+    ],
+    ids=["form", "direct", "get"],
+)
+def test_update_is_refused_with_400(
+    client: FlaskClient, method: str, kwargs: dict[str, object]
+) -> None:
+    # §2.2 update operation: not served by this read-only endpoint.
+    response = getattr(client, method)("/sparql", headers={"Accept": "application/json"}, **kwargs)
+    body = error_body(response, 400, "update-not-supported")
+    assert "Update is disabled" in str(body["message"])
+
+
+def test_service_clause_returns_501(client: FlaskClient) -> None:
+    # Federated query is not offered: nothing is fetched from the named endpoint.
+    query = "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
+    error_body(response, 501, "federated-query-not-supported")
+
+
+def test_malformed_service_query_still_returns_400_with_position(client: FlaskClient) -> None:
+    query = "SELECT * WHERE {\n  SERVICE <http://example.org/sparql> { ?s ?p } }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
+    body = error_body(response, 400, "malformed-query")
+    with pytest.raises(SyntaxError) as parsed:  # the parser fails before any evaluation
+        ox.Store().query(query)
+    assert f"error at {body['line']}:{body['column']}: " in str(parsed.value)
 
 
 def test_default_graph_uri_selects_the_default_graph(client: FlaskClient) -> None:
+    # §2.1.4: protocol graph IRIs set the dataset.
     response = client.get(
         "/sparql",
         query_string={"query": MEMBERS, "default-graph-uri": str(GRAPH.members)},
@@ -129,7 +200,7 @@ def test_named_graph_uri_limits_the_named_graphs(client: FlaskClient) -> None:
     response = client.post(
         "/sparql?" + urlencode({"named-graph-uri": str(GRAPH.members)}),
         data=query.encode(),
-        content_type="application/sparql-query",
+        content_type=DIRECT,
     )
     assert _bindings(response, "g") == [str(GRAPH.members)]
 
@@ -138,7 +209,7 @@ def test_invalid_graph_uri_returns_400(client: FlaskClient) -> None:
     response = client.get(
         "/sparql", query_string={"query": MEMBERS, "default-graph-uri": "not an iri"}
     )
-    _assert_protocol_headers(response, 400, "text/plain")
+    expect(response, 400, TEXT)
 
 
 def test_default_graph_is_the_union_with_inferences(client: FlaskClient) -> None:

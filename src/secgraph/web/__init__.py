@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 
 from secgraph.config import Settings
+from secgraph.sparql_http import RemoteError
 from secgraph.store import Store
 
 _STORE = "secgraph.store"
@@ -16,9 +17,14 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.extensions[_STORE] = store
     app.extensions["secgraph.settings"] = settings
 
-    from secgraph.web import sparql
+    from secgraph.web import cors, dumps, errors, graphs, resources, sparql, void
 
+    cors.init_app(app)
+    errors.init_app(app)
+    app.register_error_handler(RemoteError, _bad_gateway)
     app.register_blueprint(sparql.blueprint)
+    for linked_data in (resources, graphs, dumps, void):
+        app.register_blueprint(linked_data.blueprint)
     return app
 
 
@@ -26,3 +32,12 @@ def current_store() -> Store:
     """The store of the app handling the current request."""
     store: Store = current_app.extensions[_STORE]
     return store
+
+
+def _bad_gateway(error: RemoteError) -> Response:
+    # RFC 9110 §15.6.3: the server behind this one failed. Its address stays in the log.
+    from secgraph.web.errors import ProtocolError, error_response
+
+    current_app.logger.error("remote store: %s", error)
+    message = "the SPARQL server holding the data did not answer as expected; try again later"
+    return error_response(ProtocolError(502, "store-unavailable", message))

@@ -1,74 +1,118 @@
-"""The /sparql endpoint: SPARQL 1.1 Protocol query operation over the store; no updates.
+"""The /sparql endpoint: the SPARQL 1.1 Protocol query operation and the service description.
 
 A view parses the request, calls the store, renders; user input is passed to the store as a
-whole query string and graph IRIs, never formatted into SPARQL.
+whole query string and graph IRIs, never formatted into SPARQL. The update operation (§2.2) is
+not served: the graph is built from its sources and served read-only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 import pyoxigraph as ox
-from flask import Blueprint, Request, Response, request
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, Request, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES
 from secgraph.store import QueryResult
 from secgraph.web import current_store
-from secgraph.web.negotiation import GRAPH_FORMATS, RESULTS_FORMATS, choose_format
+from secgraph.web.errors import ProtocolError, error_response, malformed_query
+from secgraph.web.federation import check_syntax, service_spans
+from secgraph.web.links import public_url
+from secgraph.web.negotiation import (
+    BOOLEAN_FORMATS,
+    GRAPH_FORMATS,
+    SOLUTIONS_FORMATS,
+    Format,
+    NotAcceptableError,
+    choose_format,
+)
+from secgraph.web.service import SD_PREFIXES, Deployment, describe_service
 
 blueprint = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-
-
-class ProtocolError(Exception):
-    """A request the SPARQL 1.1 Protocol does not allow; carries the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+UPDATE = "application/sparql-update"
+Params = MultiDict[str, str] | CombinedMultiDict[str, str]
 
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """The query operation's parameters (SPARQL 1.1 Protocol §2.1)."""
+    """The query operation's parameters (SPARQL 1.1 Protocol §2.1), plus the `format` choice."""
 
     query: str
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
+    format: str | None = None
 
 
 def parse_query_request(req: Request) -> QueryRequest:
     """Read a query request from GET (§2.1.1), POST form (§2.1.2) or POST direct (§2.1.3)."""
     if req.method in ("GET", "HEAD"):
         return _from_params(req.args, query=None)
-    media_type = req.mimetype
-    if media_type == FORM:
-        return _from_params(req.form, query=None)
-    if media_type == DIRECT:
-        try:
-            body = req.get_data().decode(req.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError) as error:
-            raise ProtocolError(400, f"cannot decode the query: {error}") from None
-        # §2.1.3: with a direct POST the graph parameters travel in the URL.
-        return _from_params(req.args, query=body)
-    raise ProtocolError(415, f"POST a query as {FORM} or {DIRECT}, not {media_type or 'nothing'}")
+    if req.mimetype == FORM:
+        # §2.1.2 puts every parameter in the body; graph parameters in the URL are taken too.
+        return _from_params(CombinedMultiDict([req.args, req.form]), query=None)
+    if req.mimetype == DIRECT:
+        if "query" in req.args:
+            raise ProtocolError(400, "invalid-request", "the query is in both the URL and the body")
+        # §2.1.3: with a direct POST the other parameters travel in the URL.
+        return _from_params(req.args, query=_utf8_body(req))
+    if req.mimetype == UPDATE:
+        raise _update_refused()
+    raise ProtocolError(
+        415,
+        "unsupported-media-type",
+        f"POST a query as {FORM} or {DIRECT}, not {req.mimetype or 'a body without Content-Type'}",
+        extra={"accepted": [FORM, DIRECT]},
+    )
 
 
-def _from_params(params: MultiDict[str, str], query: str | None) -> QueryRequest:
+def _utf8_body(req: Request) -> str:
+    # §2.1.3: the body is the query string, UTF-8 encoded; another charset is refused (415).
+    charset = req.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(
+            415, "unsupported-media-type", f"send the query as UTF-8, not {charset}"
+        )
+    try:
+        return req.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, "invalid-request", f"the query is not UTF-8: {error}") from None
+
+
+def _update_refused() -> ProtocolError:
+    # §2.2 defines updates as an operation of their own; this service offers queries only. POST
+    # is allowed here, so 405 (RFC 9110 §15.5.6: method not supported) would mislead; the
+    # request is refused as a bad request instead.
+    return ProtocolError(
+        400,
+        "update-not-supported",
+        "SPARQL Update is disabled: this endpoint serves a read-only graph built from its "
+        "sources; send queries (the 'query' parameter) only",
+    )
+
+
+def _from_params(params: Params, query: str | None) -> QueryRequest:
+    if "update" in params:
+        raise _update_refused()
     if query is None:
         queries = params.getlist("query")
         # §2.1: "exactly one" query string per request.
         if len(queries) != 1:
             found = "no" if not queries else str(len(queries))
-            raise ProtocolError(400, f"expected exactly one 'query' parameter, got {found}")
+            raise ProtocolError(
+                400, "invalid-request", f"expected exactly one 'query' parameter, got {found}"
+            )
         query = queries[0]
     return QueryRequest(
         query=query,
         default_graph_uris=tuple(params.getlist("default-graph-uri")),
         named_graph_uris=tuple(params.getlist("named-graph-uri")),
+        format=params.get("format") or None,
     )
 
 
@@ -81,33 +125,98 @@ def _vary_on_accept(response: Response) -> Response:
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def query() -> Response:
-    """Evaluate one SPARQL query and serialize its result in the negotiated format."""
+    """Evaluate one SPARQL query, or describe the service when GET carries no query."""
     try:
+        if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
+            return _service_description()
         parsed = parse_query_request(request)
-        result = current_store().query(
-            parsed.query,
+        return _render(_evaluate(parsed), parsed.format)
+    except ProtocolError as error:
+        return error_response(error)
+
+
+def _evaluate(parsed: QueryRequest) -> QueryResult:
+    # SPARQL 1.1 Query §4.1.1.1 lets the service set the base IRI (the protocol tests expect it
+    # "MAY be the service endpoint"): relative IRIs resolve against the endpoint's URL. The BASE
+    # goes on the query's first line, so only columns of line 1 shift, by len(prologue); a BASE
+    # of the query's own still wins, coming later.
+    prologue = f"BASE <{public_url(request.path)}> "
+    text = prologue + parsed.query
+    try:
+        spans = service_spans(text)
+        if spans:
+            check_syntax(text, spans)
+            _refuse_federation()
+        return current_store().query(
+            text,
             default_graph_uris=parsed.default_graph_uris,
             named_graph_uris=parsed.named_graph_uris,
         )
-    except ProtocolError as error:
-        return _plain(error.status, error.message)
     except SyntaxError as error:
         # §2.1.7: a malformed query is answered 400, with the parser's message and position.
-        return _plain(400, str(error))
+        raise malformed_query(error, first_line_offset=len(prologue)) from None
     except ValueError as error:  # e.g. an invalid IRI in default-graph-uri
-        return _plain(400, str(error))
-    return _render(result)
+        raise ProtocolError(400, "invalid-request", str(error)) from None
 
 
-def _render(result: QueryResult) -> Response:
-    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-        results_format = choose_format(request.accept_mimetypes, RESULTS_FORMATS)
-        body = result.serialize(format=results_format) or b""
-        return Response(body, mimetype=results_format.media_type)
-    graph_format = choose_format(request.accept_mimetypes, GRAPH_FORMATS)
-    body = ox.serialize(result, format=graph_format, prefixes=PREFIXES) or b""
-    return Response(body, mimetype=graph_format.media_type)
+def _refuse_federation() -> NoReturn:
+    # The query is valid, but SPARQL 1.1 Federated Query is not offered (the service description
+    # does not claim sd:BasicFederatedQuery): 501, the server lacks the functionality.
+    raise ProtocolError(
+        501,
+        "federated-query-not-supported",
+        "SERVICE (federated query) is disabled: this endpoint does not fetch other endpoints",
+    )
 
 
-def _plain(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+def _negotiate(offered: tuple[Format, ...], wanted: str | None) -> Format:
+    try:
+        return choose_format(request.accept_mimetypes, offered, wanted)
+    except NotAcceptableError as error:
+        # RFC 9110 §15.5.7: 406, listing what the result is available as.
+        raise ProtocolError(
+            406,
+            "not-acceptable",
+            str(error),
+            extra={"offered": [item.media_type for item in error.offered]},
+        ) from None
+
+
+def _render(result: QueryResult, wanted: str | None) -> Response:
+    # §2.1.6: the response body is the result, in a format of SPARQL 1.1 Query Results (SELECT,
+    # ASK) or an RDF serialization (CONSTRUCT, DESCRIBE).
+    if isinstance(result, ox.QueryBoolean):
+        chosen = _negotiate(BOOLEAN_FORMATS, wanted)
+    elif isinstance(result, ox.QuerySolutions):
+        chosen = _negotiate(SOLUTIONS_FORMATS, wanted)
+    else:
+        chosen = _negotiate(GRAPH_FORMATS, wanted)
+    try:
+        body = _serialize(result, chosen.serializer)
+    except (OSError, ValueError) as error:  # evaluation is lazy: its errors surface here
+        raise ProtocolError(500, "evaluation-failed", f"query evaluation failed: {error}") from None
+    return Response(body, content_type=chosen.content_type)
+
+
+def _serialize(result: QueryResult, serializer: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+    if isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.RdfFormat):
+        return ox.serialize(result, format=serializer, prefixes=PREFIXES) or b""
+    if not isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.QueryResultsFormat):
+        return result.serialize(format=serializer) or b""
+    raise TypeError(f"{serializer} cannot hold this result")  # excluded by the offered formats
+
+
+def _service_description() -> Response:
+    # Service Description §2: GET on the endpoint without a query string describes the service.
+    settings: Settings = current_app.extensions["secgraph.settings"]
+    deployment = Deployment(
+        endpoint=public_url(request.path),
+        union_default_graph=settings.union_default_graph,
+        reasoned=settings.data_file is None,
+    )
+    chosen = _negotiate(GRAPH_FORMATS, request.args.get("format"))
+    if not isinstance(chosen.serializer, ox.RdfFormat):
+        raise TypeError(f"{chosen.media_type} is not an RDF format")  # GRAPH_FORMATS are
+    triples = describe_service(current_store(), deployment)
+    body = ox.serialize(triples, format=chosen.serializer, prefixes=SD_PREFIXES) or b""
+    return Response(body, content_type=chosen.content_type)

@@ -1,8 +1,16 @@
-"""``gunicorn secgraph.web.wsgi:app``: the one module-level app, built from SECGRAPH_* settings."""
+"""``gunicorn secgraph.web.wsgi:app``: the one module-level app, built from SECGRAPH_* settings
+(or reading the SPARQL server at SECGRAPH_STORE_URL, with no build)."""
 
 from secgraph.config import settings_from_env
 from secgraph.pipeline import build
+from secgraph.store import Store
+from secgraph.store_remote import RemoteStore
 from secgraph.web import create_app
 
 settings = settings_from_env()
-app = create_app(settings, build(settings).store)
+store: Store = (
+    build(settings).store
+    if settings.store_url is None
+    else RemoteStore(settings.store_url, union_default_graph=settings.union_default_graph)
+)
+app = create_app(settings, store)

@@ -1,0 +1,102 @@
+"""Error responses: what went wrong and where, as JSON or plain text by Accept; no routes.
+
+SPARQL 1.1 Protocol §2.1.7 requires a 4XX or 5XX status for a failed request and
+leaves the body to the implementation; the body here is JSON for clients that prefer JSON and
+plain text otherwise, so that both a program and a person reading curl output learn the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import MethodNotAllowed
+
+JSON = "application/json"
+TEXT = "text/plain"
+_JSON_TYPES = (JSON, "application/sparql-results+json", "application/ld+json")
+# pyoxigraph's query parser starts its messages with the position: "error at 1:25: expected ...".
+_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+
+
+@dataclass(eq=False)  # eq=False: exceptions stay hashable
+class ProtocolError(Exception):
+    """A request the endpoint refuses; carries the HTTP status and a short error code."""
+
+    status: int
+    error: str
+    """Stable machine-readable code, e.g. ``malformed-query``."""
+    message: str
+    line: int | None = None
+    column: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """More JSON members (e.g. the formats offered with a 406)."""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+
+def malformed_query(error: SyntaxError, first_line_offset: int = 0) -> ProtocolError:
+    """400 for a query the parser rejects (§2.1.7), with its line and column when it gives them;
+    ``first_line_offset`` characters the server put before the client's first line are taken
+    off that line's columns."""
+    text = str(error)
+    match = _POSITION.match(text)
+    if match is None:
+        return ProtocolError(400, "malformed-query", f"malformed query: {text}")
+    line, column = int(match[1]), int(match[2])
+    if line == 1:
+        column = max(1, column - first_line_offset)
+    return ProtocolError(
+        400,
+        "malformed-query",
+        f"malformed query at line {line}, column {column}: {text[match.end() :]}",
+        line=line,
+        column=column,
+    )
+
+
+def prefers_json() -> bool:
+    """Whether the client ranks a JSON media type above text/plain, by quality and then by
+    specificity (``*/*, application/json`` prefers JSON); a plain tie goes to text."""
+    return request.accept_mimetypes.best_match([TEXT, *_JSON_TYPES]) in _JSON_TYPES
+
+
+def error_response(error: ProtocolError) -> Response:
+    """Render ``error`` as JSON or text; the choice depends on Accept, hence Vary: Accept."""
+    if prefers_json():
+        body: dict[str, Any] = {"error": error.error, "message": error.message}
+        if error.line is not None:
+            body |= {"line": error.line, "column": error.column}
+        response = Response(
+            json.dumps(body | error.extra, ensure_ascii=False) + "\n", mimetype=JSON
+        )
+    else:
+        response = Response(f"{error.message}\n", content_type=f"{TEXT}; charset=utf-8")
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    response.vary.add("Accept")
+    return response
+
+
+def _method_not_allowed(error: MethodNotAllowed) -> Response:
+    # RFC 9110 §15.5.6: a 405 must list the methods the resource supports in Allow.
+    allowed = sorted(error.valid_methods or ())
+    return error_response(
+        ProtocolError(
+            405,
+            "method-not-allowed",
+            f"{request.method} is not allowed on {request.path}; use {', '.join(allowed)}",
+            headers={"Allow": ", ".join(allowed)},
+            extra={"allowed": allowed},
+        )
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Answer a method no route accepts with a readable 405 (JSON or text), for every route."""
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)

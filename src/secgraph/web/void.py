@@ -1,0 +1,73 @@
+"""/.well-known/void: the dataset's VoID and DCAT description, counted from the live data.
+
+The well-known location is VoID §6.2's (RFC 8615); counts are taken once per data version;
+Turtle unless Accept asks otherwise.
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from secgraph import catalog
+from secgraph.catalog import Access, Distribution, Statistics
+from secgraph.store import Store
+from secgraph.web import current_store
+from secgraph.web.dumps import DUMPS, served_since
+from secgraph.web.links import public_url
+from secgraph.web.representation import (
+    SINGLE_GRAPH,
+    NotAcceptableError,
+    UnknownFormatError,
+    choose,
+    rdf_response,
+    refusal,
+)
+
+blueprint = Blueprint("void", __name__)
+PATH = ".well-known/void"
+_CACHE = "secgraph.void"
+_LOCK = Lock()
+
+
+@blueprint.get("/" + PATH)
+def describe_dataset() -> Response:
+    """VoID + DCAT in the negotiated RDF format; absolute links point at this deployment."""
+    try:
+        rep = choose(request, SINGLE_GRAPH)
+    except (NotAcceptableError, UnknownFormatError) as error:
+        return refusal(error)
+    store = current_store()
+    triples = catalog.describe_dataset(statistics(store), access(), served_since())
+    return rdf_response((ox.Quad(t.subject, t.predicate, t.object) for t in triples), rep)
+
+
+def statistics(store: Store) -> Statistics:
+    """The store's counts, taken once per data version."""
+    with _LOCK:
+        cached: tuple[str, Statistics] | None = current_app.extensions.get(_CACHE)
+        if cached is None or cached[0] != store.version:
+            cached = (store.version, catalog.count_dataset(store))
+            current_app.extensions[_CACHE] = cached
+    return cached[1]
+
+
+def access() -> Access:
+    """Where this deployment serves the dataset, as absolute URLs."""
+    dumps = [
+        Distribution(
+            url=public_url("dumps/" + dump.filename),
+            media_type=dump.rep.media_type,
+            format_iri=dump.rep.format_iri or "",
+            title=dump.title,
+        )
+        for dump in DUMPS
+    ]
+    return Access(
+        void=public_url(PATH),
+        sparql=public_url("sparql"),
+        graph_store=public_url("data"),
+        dumps=dumps,
+    )
