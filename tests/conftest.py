@@ -37,6 +37,18 @@ def built(settings: Settings) -> BuiltGraph:
     return build(settings)
 
 
+@pytest.fixture(scope="session")
+def shipped_built() -> BuiltGraph:
+    """The shipped project's graph (real ontology/, data/, shapes/), built once per session.
+
+    Shared with test_content, which builds it for its own checks: the same cached build, not a
+    second one.
+    """
+    from test_content import _built
+
+    return _built("shipped")
+
+
 @pytest.fixture
 def app(settings: Settings, built: BuiltGraph) -> Flask:
     return create_app(settings, built.store)
@@ -72,3 +84,32 @@ def add_file(project: Path) -> AddFile:
         return path
 
     return add
+
+
+CITED_SOURCES = Path(__file__).parent / "fixtures" / "cited" / "sources.trig"
+"""A source document and a cited fact node, added to a copy of the fixture project."""
+
+
+@pytest.fixture(scope="session")
+def cited_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The fixture project plus fixtures/cited (a source document for graph:dialogue-2008 and a
+    membership citing it), in a copy, so that the project's own counts stay as written."""
+    root = tmp_path_factory.mktemp("cited") / "project"
+    shutil.copytree(FIXTURE_PROJECT, root)
+    shutil.copy(CITED_SOURCES, root / "data" / CITED_SOURCES.name)
+    return Settings(root=root)
+
+
+@pytest.fixture(scope="session")
+def cited_built(cited_settings: Settings) -> BuiltGraph:
+    return build(cited_settings)
+
+
+@pytest.fixture
+def cited_app(cited_settings: Settings, cited_built: BuiltGraph) -> Flask:
+    return create_app(cited_settings, cited_built.store)
+
+
+@pytest.fixture
+def cited_client(cited_app: Flask) -> FlaskClient:
+    return cited_app.test_client()

@@ -1,0 +1,158 @@
+"""Source fidelity: every source document is identified by the digest of its text and described in
+one named graph of its own, and every citation quotes its source's exact words. The quotes are
+checked against the texts themselves when those are present in ../shared/seeds/ beside the
+repository; without them those tests are skipped, saying why."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, URIRef
+from rdflib.namespace import PROV, RDF
+from rdflib.term import Node
+
+from secgraph.config import Settings
+from secgraph.load import load_sources
+from secgraph.namespaces import SG, shorten
+
+REPOSITORY = Path(__file__).parents[1]
+SEEDS = REPOSITORY.parent / "shared" / "seeds"
+NO_SEEDS = "no source texts: ../shared/seeds/*.txt is not beside the repository"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+Citation = tuple[Node, Node, Node]
+"""(graph, citation, cited source document): one prov:entity statement of the data."""
+
+
+@cache
+def _asserted() -> Dataset:
+    """The shipped sources as written: ontology and data graphs, nothing inferred."""
+    return load_sources(Settings(root=REPOSITORY)).dataset
+
+
+def _values(subject: Node, predicate: Node, graph: Node | None = None) -> list[Node]:
+    """The distinct values of ``predicate`` on ``subject``: in ``graph``, or in any graph."""
+    quads = _asserted().quads((subject, predicate, None, graph))
+    return sorted({obj for _, _, obj, _ in quads}, key=str)
+
+
+def _source_documents() -> list[Node]:
+    quads = _asserted().quads((None, RDF.type, SG.SourceDocument, None))
+    return sorted({subject for subject, _, _, _ in quads}, key=str)
+
+
+def _citations() -> list[Citation]:
+    quads = _asserted().quads((None, PROV.entity, None, None))
+    return sorted(((graph, citation, source) for citation, _, source, graph in quads), key=str)
+
+
+def _name(node: Node) -> str:
+    return shorten(str(node))
+
+
+def _collapse(text: str) -> str:
+    """Each run of whitespace (Unicode whitespace, as str.split sees it, so no-break spaces too)
+    becomes one space; nothing else is normalized."""
+    return " ".join(text.split())
+
+
+# ------------------------------------------------------------------ always: the data alone
+
+
+def test_every_source_document_records_one_sha256_of_its_text() -> None:
+    digests = {_name(doc): [str(v) for v in _values(doc, SG.sha256)] for doc in _source_documents()}
+    assert digests, "no sg:SourceDocument in the data"
+    malformed = {
+        doc: found
+        for doc, found in digests.items()
+        if len(found) != 1 or not SHA256.fullmatch(found[0])
+    }
+    assert malformed == {}
+
+
+def test_every_source_document_is_described_in_exactly_one_graph_of_its_own() -> None:
+    graphs = {doc: _values(doc, SG.describedIn) for doc in _source_documents()}
+    assert {_name(doc): found for doc, found in graphs.items() if len(found) != 1} == {}
+    owner: dict[Node, Node] = {}
+    for doc, (graph,) in graphs.items():
+        # The graph states itself which document it describes, and describes no other one.
+        assert _values(doc, SG.describedIn, graph) == [graph], f"{graph} does not name {doc}"
+        assert owner.setdefault(graph, doc) == doc, f"{graph} describes {owner[graph]} and {doc}"
+
+
+def test_every_citation_quotes_non_empty_words() -> None:
+    quotes = {
+        (_name(graph), str(citation)): [str(q) for q in _values(citation, SG.quote, graph)]
+        for graph, citation, _ in _citations()
+    }
+    assert quotes, "no citations in the data"
+    empty = {key: found for key, found in quotes.items() if len(found) != 1 or not found[0].strip()}
+    assert empty == {}
+
+
+def test_citations_in_a_graph_cite_that_graphs_source() -> None:
+    elsewhere = {
+        (_name(graph), str(citation)): _name(source)
+        for graph, citation, source in _citations()
+        if _values(source, SG.describedIn, graph) != [graph]
+    }
+    assert elsewhere == {}
+
+
+# ------------------------------------------------------------------ with the texts
+
+
+@cache
+def _texts() -> dict[str, Path]:
+    """Each source text in ../shared/seeds by the SHA-256 of its bytes."""
+    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    return {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in files}
+
+
+def _without_texts(*names: str) -> list[object]:
+    values = (None,) * len(names)
+    return [pytest.param(*values, marks=pytest.mark.skip(reason=NO_SEEDS), id="no-texts")]
+
+
+def _text_params() -> list[object]:
+    if not _texts():
+        return _without_texts("text")
+    return [pytest.param(path, id=path.name) for path in sorted(_texts().values())]
+
+
+def _quote_params() -> list[object]:
+    if not _texts():
+        return _without_texts("source", "quote")
+    pairs = {
+        (str(source), str(quote))
+        for graph, citation, source in _citations()
+        for quote in _values(citation, SG.quote, graph)
+    }
+    return [
+        pytest.param(source, quote, id=f"{shorten(source)}: {quote[:60]}")
+        for source, quote in sorted(pairs)
+    ]
+
+
+@pytest.mark.parametrize("text", _text_params())
+def test_each_source_text_is_the_text_of_exactly_one_source_document(text: Path) -> None:
+    digest = hashlib.sha256(text.read_bytes()).hexdigest()
+    documents = [
+        _name(doc)
+        for doc in _source_documents()
+        if [str(value) for value in _values(doc, SG.sha256)] == [digest]
+    ]
+    assert len(documents) == 1, f"{text.name} (sha256 {digest}) is the text of {documents}"
+
+
+@pytest.mark.parametrize(("source", "quote"), _quote_params())
+def test_quote_occurs_verbatim_in_the_text_of_its_source(source: str, quote: str) -> None:
+    (digest,) = (str(value) for value in _values(URIRef(source), SG.sha256))
+    text = _texts().get(digest)
+    assert text is not None, f"no text in ../shared/seeds has the sha256 of {shorten(source)}"
+    words = _collapse(text.read_text(encoding="utf-8"))
+    assert _collapse(quote) in words, f"{text.name} ({shorten(source)}) lacks: {quote!r}"
