@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import (
     DCAT,
     DCTERMS,
@@ -33,8 +33,30 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 """Holds the ontology file(s) as written."""
 INFERRED_GRAPH = GRAPH["inferred"]
 """Holds what OWL 2 RL reasoning adds; never hand-edited, never asserted."""
-RESERVED_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH})
+PUBLICATION_GRAPH = GRAPH["publication"]
+"""On a remote SPARQL server: which build was published there (``secgraph publish``)."""
+RESERVED_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, PUBLICATION_GRAPH})
 """Graphs that data files must not write into."""
+GENID = Namespace(BASE + "genid/")
+"""Skolem IRIs standing for blank nodes on a remote server (RDF 1.1 Concepts §3.5); not under
+``/.well-known/`` because the project controls a path of w3id.org, not its root."""
+SHAPES = Namespace(BASE + "shapes#")
+"""SHACL shapes ``<base>shapes#<Name>``; the shapes document itself is ``<base>shapes``."""
+
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
+"""Media types as IRIs, as DCAT recommends for dcat:mediaType."""
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+"""The SPARQL 1.1 Protocol, which the /sparql endpoint conforms to."""
+GRAPH_STORE_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-http-rdf-update/")
+"""The SPARQL 1.1 Graph Store HTTP Protocol, whose read side /data implements."""
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+"""SPARQL 1.1 Service Description vocabulary."""
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+"""W3C identifiers of RDF and SPARQL results serializations (``FORMATS["Turtle"]``, ...)."""
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+"""SPARQL 1.1 Entailment Regimes (``ENTAILMENT["OWL-RDF-Based"]``, ``ENTAILMENT.Simple``)."""
+OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+"""OWL 2 profiles (``OWL_PROFILE.RL``), for sd:supportedEntailmentProfile."""
 
 BUILTIN_VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 """Namespaces of the languages themselves; statements about their terms are not data."""
@@ -43,6 +65,7 @@ PREFIXES: dict[str, str] = {
     "sg": str(SG),
     "id": str(ID),
     "graph": str(GRAPH),
+    "sgsh": str(SHAPES),
     "org": str(ORG),
     "schema": str(SCHEMA),
     "foaf": str(FOAF),
@@ -65,22 +88,32 @@ __all__ = [
     "BUILTIN_VOCABULARIES",
     "DCAT",
     "DCTERMS",
+    "ENTAILMENT",
     "FOAF",
+    "FORMATS",
+    "GENID",
     "GRAPH",
+    "GRAPH_STORE_PROTOCOL",
+    "IANA_MEDIA_TYPES",
     "ID",
     "INFERRED_GRAPH",
     "ONTOLOGY_GRAPH",
     "ORG",
     "OWL",
+    "OWL_PROFILE",
     "PREFIXES",
     "PROV",
+    "PUBLICATION_GRAPH",
     "RDF",
     "RDFS",
     "RESERVED_GRAPHS",
     "SCHEMA",
+    "SD",
     "SG",
     "SH",
+    "SHAPES",
     "SKOS",
+    "SPARQL_PROTOCOL",
     "TIME",
     "VOID",
     "XSD",
