@@ -130,6 +130,21 @@ class Settings:
             _optional_str,
         ),
     )
+    writes_enabled: bool = field(
+        default=False,
+        metadata=_doc(
+            "Accept SPARQL Update and Graph Store writes (token, store_path, workers=1 needed).",
+            parse_bool,
+        ),
+    )
+    write_token: str | None = field(
+        default=None,
+        repr=False,  # a secret: never in reprs, logs or tracebacks
+        metadata=_doc(
+            "Bearer token writes must present; set it in the environment only, never as a flag.",
+            _optional_str,
+        ),
+    )
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
@@ -154,6 +169,21 @@ class Settings:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:
             check_endpoint_url(self.store_url)
+        if self.writes_enabled:
+            check_writes(self)
+
+
+def check_writes(settings: Settings) -> None:
+    """Refuse settings under which accepted writes could be lost or unseen."""
+    if not settings.write_token:
+        raise ValueError(f"writes_enabled needs a token: set {env_name('write_token')}")
+    if settings.store_path is None:
+        raise ValueError("writes_enabled needs store_path: accepted writes are kept on disk")
+    if settings.workers != 1:
+        # The writer serves its own in-memory copy; other workers would not see its writes.
+        raise ValueError(f"writes_enabled needs workers=1, not {settings.workers}")
+    if settings.store_url is not None or settings.data_file is not None:
+        raise ValueError("writes_enabled needs the project build: not with store_url or data_file")
 
 
 @dataclass(frozen=True)

@@ -159,11 +159,13 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        writable: bool = False,
     ) -> None:
         if handle is None and path is None:
             raise ValueError("an in-memory store needs its handle")
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
+        self._writable = writable
 
     @classmethod
     def from_quads(
@@ -220,9 +222,28 @@ class OxigraphStore:
         if self._handle is None:
             if self._path is None:  # excluded by __init__
                 raise RuntimeError("in-memory store lost its handle")
-            # Read-only: a served store is never written; several workers may open it.
-            self._handle = ox.Store.read_only(str(self._path))
+            if self._writable:  # the one writer process (see secgraph.writable)
+                self._handle = ox.Store(str(self._path))
+            else:
+                # Read-only: a served store is never written; several workers may open it.
+                self._handle = ox.Store.read_only(str(self._path))
         return self._handle
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store."""
+        return self._quads(())
+
+    def replace_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
+        """Remove ``removed``, then add ``added`` in one transaction; needs ``writable``.
+
+        The two steps are not one transaction: a caller that must survive a crash between
+        them keeps its own record of what was applied (secgraph.writable does)."""
+        if self._path is not None and not self._writable:
+            raise PermissionError(f"the store at {self._path} was opened read-only")
+        database = self._db()
+        for quad in removed:
+            database.remove(quad)
+        database.extend(added)
 
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()

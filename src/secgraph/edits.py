@@ -1,0 +1,125 @@
+"""Apply one edit (SPARQL Update or Graph Store write) to a throwaway candidate store; no checks
+of the result, no persistence.
+
+The candidate is a copy of the served data, so a refused or failing edit leaves nothing behind.
+Graphs the build derives or curates (``RESERVED_GRAPHS``: ontology, inferred, publication) are
+never written, and the default graph stays empty: it is served as the union of the named graphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from secgraph.journal import Edit
+from secgraph.namespaces import RESERVED_GRAPHS
+from secgraph.store import mask_sparql
+from secgraph.uploads import parse_upload
+
+_PROTECTED = tuple(ox.NamedNode(str(name)) for name in sorted(RESERVED_GRAPHS))
+# SPARQL 1.1 Update §3.1.4 LOAD and Federated Query SERVICE make pyoxigraph fetch a URL.
+_OUTBOUND = re.compile(r"(?<![\w:?$.-])(LOAD|SERVICE)(?![\w:.-])", re.IGNORECASE)
+# pyoxigraph's parser starts its messages with the position: "error at 1:25: expected ...".
+_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+
+
+@dataclass(eq=False)  # eq=False: exceptions stay hashable
+class EditError(Exception):
+    """An edit refused before any check: ``status`` and a stable ``error`` code."""
+
+    status: int
+    error: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+
+def writable_graph(graph: str | None) -> ox.NamedNode:
+    """The named graph an edit may write; 400 for the default graph, 403 for a reserved one."""
+    if graph is None:
+        raise EditError(
+            400,
+            "default-graph-read-only",
+            "the default graph is the union of the named graphs and is not written; "
+            "name a graph with ?graph=<IRI>",
+        )
+    try:
+        name = ox.NamedNode(graph)
+    except ValueError as error:
+        raise EditError(400, "invalid-request", f"not an absolute graph IRI: {error}") from None
+    if name in _PROTECTED:
+        raise EditError(403, "protected-graph", _protected_message(graph))
+    return name
+
+
+def _protected_message(graph: str) -> str:
+    return (
+        f"graph {graph} is derived or curated by the build (ontology, inferred, publication) "
+        "and is not written through the endpoint; edit the sources instead"
+    )
+
+
+def apply_edit(candidate: ox.Store, edit: Edit) -> None:
+    """Apply ``edit`` to ``candidate`` in place; raises EditError or UploadError."""
+    if edit.kind == "update":
+        _apply_update(candidate, edit.body, edit.base_iri)
+        return
+    graph = writable_graph(edit.graph)
+    if edit.kind == "delete":
+        if not candidate.contains_named_graph(graph):
+            raise EditError(404, "no-such-graph", f"no graph named {graph.value} in this store")
+        candidate.remove_graph(graph)
+        return
+    triples = parse_upload(edit.body.encode(), edit.media_type, base_iri=graph.value)
+    if edit.kind == "put" and candidate.contains_named_graph(graph):
+        candidate.remove_graph(graph)  # GSP §5.3: PUT replaces the graph's content
+    candidate.add_graph(graph)
+    candidate.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+
+def _apply_update(candidate: ox.Store, text: str, base_iri: str | None) -> None:
+    outbound = _OUTBOUND.search(mask_sparql(text))
+    if outbound is not None:
+        keyword = outbound.group(1).upper()
+        raise EditError(
+            400,
+            "outbound-refused",
+            f"{keyword} is refused: this endpoint never fetches other documents or endpoints",
+        )
+    before = {name: set(candidate.quads_for_pattern(None, None, None, name)) for name in _PROTECTED}
+    try:
+        candidate.update(text, base_iri=base_iri)
+    except SyntaxError as error:
+        raise _malformed(error) from None
+    except (OSError, ValueError) as error:
+        raise EditError(400, "update-failed", f"the update failed: {error}") from None
+    for name, quads in before.items():
+        if set(candidate.quads_for_pattern(None, None, None, name)) != quads:
+            raise EditError(403, "protected-graph", _protected_message(name.value))
+    if next(iter(candidate.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        raise EditError(
+            400,
+            "default-graph-read-only",
+            "the update writes into the default graph, which is served as the union of the "
+            "named graphs; write inside GRAPH <IRI> { ... }",
+        )
+
+
+def _malformed(error: SyntaxError) -> EditError:
+    text = str(error)
+    match = _POSITION.match(text)
+    if match is None:
+        return EditError(400, "malformed-update", f"malformed update: {text}")
+    line, column = int(match[1]), int(match[2])
+    return EditError(
+        400,
+        "malformed-update",
+        f"malformed update at line {line}, column {column}: {text[match.end() :]}",
+        line=line,
+        column=column,
+    )

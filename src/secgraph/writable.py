@@ -1,0 +1,176 @@
+"""The writable store: checked, journaled, atomically swapped edits over the on-disk store.
+
+Readers query an in-memory copy of the data. An edit is applied to a fresh copy (the
+candidate), checked as a build would (secgraph.candidate), appended to the fsynced journal (the
+moment it is acknowledged), swapped in as the served copy by one reference assignment (a reader
+sees the old data or the new, never half), then written to the on-disk store, whose stamp file
+records which journal state it holds. At start the store is reused only when its stamp matches
+the sources and the journal; otherwise it is rebuilt from the sources and the journal replayed
+and re-checked, so an acknowledged edit is never silently dropped.
+
+One process writes: the store's lock (RocksDB) admits one writer, and the served copy lives in
+that process; settings enforce ``workers=1`` when writes are enabled.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from secgraph.candidate import RejectedEditError, Rules, asserted_quads, check_candidate
+from secgraph.checks import find_checks
+from secgraph.config import Settings
+from secgraph.edits import EditError, apply_edit
+from secgraph.journal import Edit, Journal, JournalError, fsync_directory, journal_path
+from secgraph.load import SourceError, load_sources
+from secgraph.pipeline import BuildError, build
+from secgraph.store import Bindings, OxigraphStore, QueryResult, marker_path
+from secgraph.uploads import UploadError
+
+
+def stamp_path(store_path: Path) -> Path:
+    """The file beside the store naming the sources and journal state the store holds."""
+    return store_path.with_name(store_path.name + ".applied")
+
+
+class WritableStore:
+    """A Store (see secgraph.store.Store) that also applies edits; one per writer process."""
+
+    def __init__(
+        self, served: ox.Store, *, settings: Settings, journal: Journal, rules: Rules, base: str
+    ) -> None:
+        if settings.store_path is None:
+            raise ValueError("a writable store needs an on-disk store_path")
+        self._settings, self._journal, self._rules, self._base = settings, journal, rules, base
+        self._served = self._serving(served)
+        self._disk = OxigraphStore(None, path=settings.store_path, version=base, writable=True)
+        self._lock = threading.Lock()
+
+    def _serving(self, handle: ox.Store) -> OxigraphStore:
+        count = self._journal.stamp.split()[0]
+        return OxigraphStore(
+            handle,
+            union_default_graph=self._settings.union_default_graph,
+            version=f"{self._base}-{count}",  # ETags change with every accepted edit
+        )
+
+    @property
+    def version(self) -> str:
+        return self._served.version
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        bindings: Bindings | None = None,
+    ) -> QueryResult:
+        return self._served.query(
+            sparql,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            bindings=bindings,
+        )
+
+    def named_graphs(self) -> list[str]:
+        return self._served.named_graphs()
+
+    def graph_sizes(self) -> dict[str, int]:
+        return self._served.graph_sizes()
+
+    def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
+        return self._served.dump(rdf_format, exclude_graphs=exclude_graphs)
+
+    def before_fork(self) -> None:
+        self._disk.close()
+
+    def apply(self, edit: Edit) -> None:
+        """Check ``edit`` and make it durable and visible; raises EditError, UploadError or
+        RejectedEditError, leaving served data, store and journal as they were."""
+        with self._lock:
+            current = self._served
+            candidate = ox.Store()
+            candidate.extend(current.quads())
+            apply_edit(candidate, edit)
+            checked = check_candidate(asserted_quads(candidate), self._rules)
+            self._journal.append(edit)  # acknowledged from here on: replayed if all else fails
+            self._served = self._serving(checked)
+            old, new = set(current.quads()), set(self._served.quads())
+            self._disk.replace_quads(old - new, new - old)
+            write_stamp(self._settings.store_path, self._base, self._journal)
+
+
+def open_writable(settings: Settings) -> WritableStore:
+    """Build or reuse the on-disk store, replay the journal when the store does not hold it,
+    and return the store to serve. Raises BuildError (sources, or edits that no longer pass)."""
+    path = settings.store_path
+    if path is None:
+        raise ValueError("writes need an on-disk store: set store_path")
+    journal = Journal(journal_path(path))
+    try:
+        edits = journal.read()
+    except JournalError as error:
+        raise BuildError(SourceError(str(error.path), str(error), error.line)) from error
+    built = build(settings)
+    base = built.store.version
+    rules = Rules(load_sources(settings).shapes, find_checks(settings.checks_dir))
+    current = stamp_path(path).is_file() and stamp_path(path).read_text() == _stamp(base, journal)
+    if built.stats.warm_start and not current:
+        _close(built.store)
+        marker_path(path).unlink()  # the store may hold part of the journal: start clean
+        built = build(settings)
+    served = ox.Store()
+    if not isinstance(built.store, OxigraphStore):
+        raise TypeError("writes need the embedded store")
+    served.extend(built.store.quads())
+    built.store.close()
+    if not current:
+        served = _replay(served, edits, journal.path, rules)
+        if edits:
+            stored = OxigraphStore.from_quads(served, path=path, version=base)
+            stored.close()
+        write_stamp(path, base, journal)
+    return WritableStore(served, settings=settings, journal=journal, rules=rules, base=base)
+
+
+def _replay(served: ox.Store, edits: list[Edit], journal: Path, rules: Rules) -> ox.Store:
+    if not edits:
+        return served
+    for number, edit in enumerate(edits, start=1):
+        try:
+            apply_edit(served, edit)
+        except (EditError, UploadError) as error:
+            message = f"edit {number} no longer applies: {error.message}"
+            raise BuildError(SourceError(str(journal), message, number)) from error
+    try:
+        return check_candidate(asserted_quads(served), rules)
+    except RejectedEditError as rejected:
+        raise BuildError(rejected.cause) from rejected
+
+
+def _close(store: object) -> None:
+    if isinstance(store, OxigraphStore):
+        store.close()
+
+
+def _stamp(base: str, journal: Journal) -> str:
+    return f"{base}\n{journal.stamp}\n"
+
+
+def write_stamp(store_path: Path | None, base: str, journal: Journal) -> None:
+    """Record, durably, that the store holds the sources ``base`` plus the whole journal."""
+    if store_path is None:
+        return
+    target = stamp_path(store_path)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(_stamp(base, journal))
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(target)
+    fsync_directory(target.parent)
