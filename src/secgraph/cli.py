@@ -193,6 +193,7 @@ def export(
 )
 @setting_option("union_default_graph", "--union-default-graph/--no-union-default-graph")
 @setting_option("store_url", metavar="URL")
+@setting_option("writes_enabled", "--writes-enabled/--no-writes-enabled")
 @click.pass_context
 def serve(ctx: click.Context, /, **server: Any) -> None:
     """Serve /sparql with gunicorn; the graph is built once, before workers fork, or read from
@@ -204,11 +205,28 @@ def serve(ctx: click.Context, /, **server: Any) -> None:
     store: Store
     if settings.store_url is not None:
         store = _open_remote(ctx, settings.store_url, settings.union_default_graph)
+    elif settings.writes_enabled:
+        store = _open_writable(ctx, settings)
     else:
         built = _build(ctx, settings)
         click.echo(render_check(built), err=True)
         store = built.store
     run(settings, create_app(settings, store), store)
+
+
+def _open_writable(ctx: click.Context, settings: Settings) -> Store:
+    """The store with its edit journal replayed; or exit 1/2 saying which edit broke what."""
+    from secgraph.writable import open_writable
+
+    try:
+        store = open_writable(settings)
+    except BuildError as error:
+        click.echo("the sources with the edit journal replayed do not build:", err=True)
+        click.echo(render_build_error(error), err=True)
+        ctx.exit(EXIT_SOURCE if error.source_error is not None else EXIT_INVALID)
+        raise  # unreachable: ctx.exit raises
+    click.echo(f"writes enabled: /update and /data; store {settings.store_path}", err=True)
+    return store
 
 
 def _open_remote(ctx: click.Context, url: str, union_default_graph: bool) -> RemoteStore:

@@ -17,7 +17,17 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.extensions[_STORE] = store
     app.extensions["secgraph.settings"] = settings
 
-    from secgraph.web import cors, dumps, errors, graphs, resources, sparql, void
+    from secgraph.web import (
+        cors,
+        dumps,
+        errors,
+        graph_store,
+        graphs,
+        resources,
+        sparql,
+        update,
+        void,
+    )
 
     cors.init_app(app)
     errors.init_app(app)
@@ -25,6 +35,8 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(sparql.blueprint)
     for linked_data in (resources, graphs, dumps, void):
         app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(update.blueprint)  # writes: 403/405 unless settings enable them
+    app.register_blueprint(graph_store.blueprint)
     return app
 
 
