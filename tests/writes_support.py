@@ -15,7 +15,7 @@ from secgraph.config import Settings
 from secgraph.web import create_app
 from secgraph.writable import open_writable
 
-TOKEN = "test-write-token-0123456789"
+TOKEN = "test-write-token-0123456789"  # noqa: S105 (a test fixture, not a secret)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 EDITS = "https://w3id.org/secgraph/graph/edits"
 PREFIXES = (
@@ -45,14 +45,14 @@ def listener() -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
 
     class Record(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             requested.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "application/ld+json")
             self.end_headers()
             self.wfile.write(b'{"@context": {}}')
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Record)

@@ -1,0 +1,122 @@
+"""The writable store: edits survive a restart, a rebuild from changed sources, a torn journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from secgraph.candidate import RejectedEditError
+from secgraph.journal import Edit, Journal, JournalError, journal_path
+from secgraph.pipeline import BuildError
+from secgraph.writable import open_writable, stamp_path
+from writes_support import EDITS, insert, writable_settings
+
+PANAMA = 'id:panama a sg:Country ; rdfs:label "Panama"@en .'
+HAS_PANAMA = (
+    "ASK { GRAPH <https://w3id.org/secgraph/graph/edits> "
+    "{ <https://w3id.org/secgraph/id/panama> a ?class } }"
+)
+
+
+def has_panama(store: object) -> bool:
+    result = store.query(HAS_PANAMA)  # type: ignore[attr-defined]
+    return bool(result)
+
+
+def test_accepted_edit_is_in_the_on_disk_store(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    store = open_writable(settings)
+    store.apply(Edit(kind="update", body=insert(PANAMA)))
+    store.before_fork()  # release the writer's handle, as a stopping server does
+    disk = ox.Store.read_only(str(tmp_path / "store"))
+    assert bool(disk.query(HAS_PANAMA))
+
+
+def test_restart_reuses_the_store_holding_the_journal(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    first = open_writable(settings)
+    first.apply(Edit(kind="update", body=insert(PANAMA)))
+    first.before_fork()
+    del first
+    stamp = stamp_path(tmp_path / "store").read_text()
+    again = open_writable(settings)
+    assert has_panama(again)
+    assert stamp_path(tmp_path / "store").read_text() == stamp
+
+
+def test_changed_sources_rebuild_and_replay_the_journal(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    first = open_writable(settings)
+    first.apply(Edit(kind="update", body=insert(PANAMA)))
+    first.before_fork()
+    del first
+    members = project / "data" / "members.ttl"
+    members.write_text(members.read_text() + "\n# a change to the sources\n")
+    again = open_writable(settings)
+    assert has_panama(again)
+    assert b"Panama" in again.dump(ox.RdfFormat.N_QUADS)
+
+
+def test_store_missing_part_of_the_journal_is_rebuilt(project: Path, tmp_path: Path) -> None:
+    # As after kill -9 between the journal's fsync and the store's write: the stamp is behind.
+    settings = writable_settings(project, tmp_path / "store")
+    open_writable(settings).before_fork()
+    Journal(journal_path(tmp_path / "store")).append(Edit(kind="update", body=insert(PANAMA)))
+    assert has_panama(open_writable(settings))
+
+
+def test_torn_last_journal_line_is_dropped(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    path = journal_path(tmp_path / "store")
+    Journal(path).append(Edit(kind="update", body=insert(PANAMA)))
+    with path.open("ab") as handle:
+        handle.write(b'{"kind": "update", "body": "INSERT DA')  # never acknowledged
+    store = open_writable(settings)
+    assert has_panama(store)
+    assert path.read_bytes().endswith(b"}\n")
+
+
+def test_damaged_journal_line_stops_the_start_naming_it(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    path = journal_path(tmp_path / "store")
+    path.write_bytes(b'{"kind": "update", "body": ""}\nnot json\n')
+    with pytest.raises(BuildError, match=r"edits\.jsonl:2"):
+        open_writable(settings)
+    with pytest.raises(JournalError):
+        Journal(path).read()
+
+
+def test_journal_that_no_longer_validates_stops_the_start(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    store = open_writable(settings)
+    # Valid when written: nothing says what id:panama is, so no shape targets it.
+    date = (
+        '<https://w3id.org/secgraph/id/panama> <https://w3id.org/secgraph/ontology#date> "soon" .'
+    )
+    store.apply(Edit(kind="put", graph=EDITS, media_type="application/n-triples", body=date))
+    store.before_fork()
+    del store
+    # The sources now make id:panama an agreement (valid alone), whose sg:date must be xsd:date.
+    (project / "data" / "more.ttl").write_text(
+        "@prefix sg: <https://w3id.org/secgraph/ontology#> .\n"
+        "@prefix id: <https://w3id.org/secgraph/id/> .\n"
+        "id:panama a sg:Agreement ; sg:signedBy id:belize .\n"
+    )
+    with pytest.raises(BuildError) as raised:
+        open_writable(settings)
+    report = raised.value.report
+    assert report is not None
+    assert [r.focus_node for r in report.results] == ["https://w3id.org/secgraph/id/panama"]
+    assert report.results[0].result_path == "https://w3id.org/secgraph/ontology#date"
+
+
+def test_rejected_edit_leaves_journal_and_stamp_alone(project: Path, tmp_path: Path) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    store = open_writable(settings)
+    stamp = stamp_path(tmp_path / "store").read_text()
+    with pytest.raises(RejectedEditError):
+        store.apply(Edit(kind="update", body=insert("id:p a sg:Program .")))
+    assert not journal_path(tmp_path / "store").exists()
+    assert stamp_path(tmp_path / "store").read_text() == stamp
