@@ -122,7 +122,11 @@ def test_group_members_leave_the_group_a_group_not_an_organization(store: Store)
     # foaf:Group) keeps the group a group; org:hasMember would have made it an sg:Organization
     # (inverse org:memberOf, range sg:Organization), which sg:ActorGroup is disjoint with.
     group = "id:northern-triangle-countries"
-    assert _objects(store, group, "foaf:member") == {"id:el-salvador", "id:guatemala", "id:honduras"}
+    assert _objects(store, group, "foaf:member") == {
+        "id:el-salvador",
+        "id:guatemala",
+        "id:honduras",
+    }
     assert {"sg:ActorGroup", "foaf:Group"} <= _types(store, group)
     assert "sg:Organization" not in _types(store, group)
     assert _objects(store, group, "org:hasMember") == set()
