@@ -178,6 +178,18 @@ def test_query_returns_the_answer_the_sources_give(name: str, shipped_built: Bui
     EXPECTED[name](run(shipped_built, name))
 
 
+def test_amounts_are_compared_by_value_not_lexical_form(shipped_built: BuiltGraph) -> None:
+    # The data writes 1300000000.0; Oxigraph hands back the canonical form 1300000000 (see
+    # secgraph.terms.to_rdflib), so every expected answer here compares Decimal values.
+    result = shipped_built.store.query(
+        "SELECT ?amount WHERE { ?funding <https://w3id.org/secgraph/ontology#amount> ?amount }"
+        " VALUES ?funding { <https://w3id.org/secgraph/id/funding-2017-allocated-since-2014> }"
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    [amount] = [_value(row["amount"]) for row in result]
+    assert amount == Decimal("1300000000.0") == Decimal("1.3e9")
+
+
 # ---------------------------------------------------------------- events and participation
 
 
