@@ -132,6 +132,14 @@ def test_group_members_leave_the_group_a_group_not_an_organization(store: Store)
     assert _objects(store, group, "org:hasMember") == set()
 
 
+def test_an_institutionalized_dialogue_is_what_the_instrument_concerns(store: Store) -> None:
+    # "A final Communiqué that institutionalized the Dialogue": sg:institutionalizes is a
+    # sub-property of sg:concerns (prp-spo1), so the Communiqué is found among its instruments.
+    assert _objects(store, "id:communique-2008", "sg:institutionalizes") == {"id:us-sica-dialogue"}
+    assert _subjects(store, "sg:institutionalizes", "id:us-sica-dialogue") == {"id:communique-2008"}
+    assert "id:us-sica-dialogue" in _objects(store, "id:communique-2008", "sg:concerns")
+
+
 def test_associate_member_is_a_member_but_observer_is_not(store: Store) -> None:
     assert "id:sica" in _objects(store, "id:dominican-republic", "org:memberOf")
     assert "id:sica" not in _objects(store, "id:mexico", "org:memberOf")

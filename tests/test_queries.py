@@ -865,6 +865,16 @@ def _fact_provenance(rows: Rows) -> None:
         assert "co-hosted" in row["quote"]
 
 
+@answer("citation-coverage")
+def _citation_coverage(rows: Rows) -> None:
+    """Every fact-bearing node cites the document that states it, with its words (each node's
+    citation is checked verbatim against its source in test_sources)."""
+    [row] = rows
+    assert row["facts"] > 0
+    assert row["citedFacts"] == row["facts"]
+    assert row["share"] == 1
+
+
 @answer("facts-per-source")
 def _facts_per_source(rows: Rows) -> None:
     """The five source documents; each contributes cited facts."""
