@@ -46,9 +46,12 @@ CONFERENCE_CO_HOSTS = {
     # "U.S. Vice President Mike Pence, Secretary of State Rex Tillerson, Secretary of Homeland
     # Security John Kelly, and Secretary of Treasury Steven Mnuchin co-hosted the Conference ...
     # with Mexican Foreign Secretary Videgaray Caso, Interior Secretary Osorio Chong, and Secretary
-    # of Finance José Antonio Meade Kuribeña" (the Secretaries' co-hosting is recorded on their
-    # offices, which both sources name)
+    # of Finance José Antonio Meade Kuribeña" (the Secretaries' co-hosting is recorded on them and
+    # on their offices, which both sources name)
     "id:mike-pence",
+    "id:rex-tillerson",
+    "id:john-kelly",
+    "id:steven-mnuchin",
     "id:us-secretary-of-state",
     "id:us-secretary-of-homeland-security",
     "id:us-secretary-of-the-treasury",
@@ -112,6 +115,29 @@ def test_sica_members_are_its_seven_member_states_and_its_associate_member(store
     assert _subjects(store, "org:memberOf", "id:sica") == members
     assert _objects(store, "id:sica", "org:hasMember") == members
     assert _objects(store, "id:sica", "sg:hasFullMember") == SICA_FULL_MEMBERS
+
+
+def test_group_members_leave_the_group_a_group_not_an_organization(store: Store) -> None:
+    # "the Northern Triangle countries of El Salvador, Guatemala, and Honduras": foaf:member (domain
+    # foaf:Group) keeps the group a group; org:hasMember would have made it an sg:Organization
+    # (inverse org:memberOf, range sg:Organization), which sg:ActorGroup is disjoint with.
+    group = "id:northern-triangle-countries"
+    assert _objects(store, group, "foaf:member") == {
+        "id:el-salvador",
+        "id:guatemala",
+        "id:honduras",
+    }
+    assert {"sg:ActorGroup", "foaf:Group"} <= _types(store, group)
+    assert "sg:Organization" not in _types(store, group)
+    assert _objects(store, group, "org:hasMember") == set()
+
+
+def test_an_institutionalized_dialogue_is_what_the_instrument_concerns(store: Store) -> None:
+    # "A final Communiqué that institutionalized the Dialogue": sg:institutionalizes is a
+    # sub-property of sg:concerns (prp-spo1), so the Communiqué is found among its instruments.
+    assert _objects(store, "id:communique-2008", "sg:institutionalizes") == {"id:us-sica-dialogue"}
+    assert _subjects(store, "sg:institutionalizes", "id:us-sica-dialogue") == {"id:communique-2008"}
+    assert "id:us-sica-dialogue" in _objects(store, "id:communique-2008", "sg:concerns")
 
 
 def test_associate_member_is_a_member_but_observer_is_not(store: Store) -> None:

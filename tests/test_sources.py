@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from secgraph.config import Settings
@@ -156,3 +156,40 @@ def test_quote_occurs_verbatim_in_the_text_of_its_source(source: str, quote: str
     assert text is not None, f"no text in ../shared/seeds has the sha256 of {shorten(source)}"
     words = _collapse(text.read_text(encoding="utf-8"))
     assert _collapse(quote) in words, f"{text.name} ({shorten(source)}) lacks: {quote!r}"
+
+
+def _all_words() -> str:
+    return " ".join(_collapse(path.read_text(encoding="utf-8")) for path in _texts().values())
+
+
+def _labels_of(kind: Node) -> dict[str, str]:
+    """Each instance of ``kind`` typed in the sources, by compact IRI, with its rdfs:label."""
+    quads = _asserted().quads((None, RDF.type, kind, None))
+    return {_name(node): str(_values(node, RDFS.label)[0]) for node, _, _, _ in quads}
+
+
+def test_every_person_is_labelled_with_a_name_a_source_gives() -> None:
+    # A label is the name as a source writes it, never completed from elsewhere: the Partnership
+    # fact sheet says only "Vice President Biden", so he is "Biden", not a fuller name.
+    if not _texts():
+        pytest.skip(NO_SEEDS)
+    words = _all_words()
+    people = _labels_of(SG.Person)
+    assert people["id:biden"] == "Biden"
+    assert {node: label for node, label in people.items() if label not in words} == {}
+
+
+def test_an_acronym_is_a_label_only_where_no_source_spells_it_out() -> None:
+    # Sources spell an acronym out as "Full Name (ACRONYM)"; where one does, the full name is the
+    # label and the acronym a skos:altLabel. USAID is named only by its acronym.
+    if not _texts():
+        pytest.skip(NO_SEEDS)
+    words = _all_words()
+    acronyms = {
+        node: label
+        for kind in (SG.Organization, SG.GovernmentBody, SG.IntergovernmentalOrganization)
+        for node, label in _labels_of(kind).items()
+        if re.fullmatch(r"[A-Z]{2,}", label)
+    }
+    assert acronyms.get("id:usaid") == "USAID"
+    assert {node: label for node, label in acronyms.items() if f"({label})" in words} == {}

@@ -22,6 +22,12 @@ def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
 
     Literals keep their lexical form (``normalize=False``); ``xsd:string`` becomes a simple
     literal, its RDF 1.1 equivalent (RDF 1.1 Concepts §3.3).
+
+    The form kept is the one the term arrives with. A term read back from an Oxigraph store is
+    already canonical: Oxigraph stores numeric literals by value, so the data's ``7.0`` or
+    ``1300000000.0`` (xsd:decimal amounts and counts) come back as ``7`` and ``1300000000``
+    (XSD 1.1 Part 2 §3.3.3.2, canonical mapping). Both forms denote the same value; compare
+    amounts as numbers (``decimal.Decimal``), never by their lexical form.
     """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
