@@ -24,7 +24,8 @@ from secgraph.load import (
     load_rdf_file,
     load_sources,
 )
-from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
+from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
+from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.reason import InconsistencyError, Inference, reason
 from secgraph.store import OxigraphStore, Store
 from secgraph.terms import quads_to_oxigraph
@@ -151,9 +152,9 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
     with _timed(timings, "load"):
         loaded = load_sources(settings)
     with _timed(timings, "reason"):
-        inference = reason(loaded.dataset)
+        inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
-        report = validate_graph(_union(loaded, inference), loaded.shapes)
+        report = validate_graph(_union(loaded, inference), loaded.shapes, inplace=True)
     if not report.conforms:
         raise BuildError(report, timings)
     with _timed(timings, "store"):
@@ -170,6 +171,18 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
     if not checks.passed:
         raise BuildError(checks, timings)
     return _built(store, timings, report=report, checks=checks, dropped=inference.dropped)
+
+
+def _reason(settings: Settings, loaded: LoadedSources) -> Inference:
+    if settings.reasoner == "owlrl":
+        return reason(loaded.dataset)
+    # The ontology's own closure is the same for every build of the same ontology: cache it.
+    closure = ontology_closure(
+        loaded.dataset.graph(ONTOLOGY_GRAPH),
+        settings.cache_dir,
+        closure_key(loaded.files.ontology),
+    )
+    return reason(loaded.dataset, reasoner="fast", ontology_closure=closure)
 
 
 def _union(loaded: LoadedSources, inference: Inference) -> Graph:
