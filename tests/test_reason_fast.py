@@ -1,4 +1,4 @@
-"""reason.py fast path and rules.py: the fast rules infer exactly what owlrl infers, else step aside."""
+"""reason.py fast path and rules.py: the fast rules infer what owlrl infers, or step aside."""
 
 from __future__ import annotations
 
