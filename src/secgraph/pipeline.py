@@ -26,6 +26,7 @@ from secgraph.load import (
 )
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
 from secgraph.ontology_closure import closure_key, ontology_closure
+from secgraph.progress import StepListener
 from secgraph.reason import InconsistencyError, Inference, reason
 from secgraph.store import OxigraphStore, Store
 from secgraph.terms import quads_to_oxigraph
@@ -98,13 +99,15 @@ class BuiltGraph:
     checks: CheckReport | None = None
 
 
-def build(settings: Settings) -> BuiltGraph:
+def build(settings: Settings, on_step: StepListener | None = None) -> BuiltGraph:
     """Build the graph ``settings`` describe, reusing an unchanged on-disk store.
+
+    ``on_step`` hears each step's name and seconds as the step ends (progress display).
 
     Raises BuildError wrapping the SourceError, the InconsistencyError or the failing
     ValidationReport.
     """
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = _Timings(on_step)
     try:
         with _timed(timings, "find"):
             files = _files(settings)
@@ -218,6 +221,19 @@ def _instances(store: Store) -> dict[str, int]:
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SELECT query must return solutions")
     return {str(row["class"].value): int(row["count"].value) for row in solutions}
+
+
+class _Timings(dict[str, float]):
+    """Seconds per step that tells ``listener`` of each step as it is recorded."""
+
+    def __init__(self, listener: StepListener | None) -> None:
+        super().__init__()
+        self.listener = listener
+
+    def __setitem__(self, step: str, seconds: float) -> None:
+        super().__setitem__(step, seconds)
+        if self.listener is not None:
+            self.listener(step, seconds)
 
 
 @contextmanager
