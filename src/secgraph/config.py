@@ -138,6 +138,12 @@ class Settings:
             str,
         ),
     )
+    result_cache_size: int = field(
+        default=256,
+        metadata=_doc(
+            "Query answers /sparql keeps per worker (keyed by data version); 0: off.", int
+        ),
+    )
     cache_dir: Path | None = field(
         default=Path("var/cache"),
         metadata=_doc(
@@ -166,6 +172,8 @@ class Settings:
             raise ValueError(f"port must be within 1..65535, not {self.port}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if self.result_cache_size < 0:
+            raise ValueError(f"result_cache_size must be 0 or more, not {self.result_cache_size}")
         if self.reasoner not in REASONERS:
             raise ValueError(
                 f"reasoner must be one of {', '.join(REASONERS)}, not {self.reasoner!r}"
