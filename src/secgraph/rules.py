@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib import namespace
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from secgraph.namespaces import LITERAL_PROXY
+
+OWL, RDF, RDFS = str(namespace.OWL), str(namespace.RDF), str(namespace.RDFS)
 _PROLOGUE = f"PREFIX owl: <{OWL}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
 # Literals enter the working store as IRIs under this prefix: Oxigraph stores a typed literal by
 # value ("16.0"^^xsd:decimal comes back as "16"), while owlrl keeps the lexical form it was given.
-LITERAL_PROXY = "urn:x-secgraph:literal:"
 _NOT_LITERAL = f'FILTER(isBlank(?y) || !STRSTARTS(STR(?y), "{LITERAL_PROXY}"))'
 
 
