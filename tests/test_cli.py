@@ -34,14 +34,14 @@ def test_cli_check_exit_codes(project: Path, add_file, capsys: pytest.CaptureFix
     unsigned.unlink()
 
     clash = add_file("data/clash.trig", "graph:clash { id:panama a sg:Country, sg:Agreement . }\n")
-    code, _, err = run(capsys, "--root", str(project), "check")
+    code, _, err = run(capsys, "--quiet", "--root", str(project), "check")
     assert code == EXIT_INVALID
     assert err.startswith("inconsistent: 1 culprit(s)")
     assert str(ID.panama) in err
     clash.unlink()
 
     add_file("data/broken.ttl", "id:a sg:p .\n")
-    code, _, err = run(capsys, "--root", str(project), "check")
+    code, _, err = run(capsys, "--quiet", "--root", str(project), "check")
     assert code == EXIT_SOURCE
     assert err.startswith("error: data/broken.ttl:")
 
@@ -55,7 +55,7 @@ def test_check_prints_counts_per_graph_and_class(capsys: pytest.CaptureFixture[s
     assert code == EXIT_OK
     assert "graph:inferred       15" in out
     assert "sg:Country       4" in out
-    assert "literal subject: 36" in out
+    assert "reflexive schema triple: 104" in out  # fast rules: no literal-subject noise
     assert "timings: find " in out
 
 
@@ -110,7 +110,7 @@ def test_query_json_ask(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_malformed_query_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, *ROOT, "query", "SELECT * WHERE {")
+    code, _, err = run(capsys, "--quiet", *ROOT, "query", "SELECT * WHERE {")
     assert code == EXIT_SOURCE
     assert err.startswith("query syntax error: error at 1:")
 
@@ -139,3 +139,29 @@ def test_settings_prints_the_markdown_table(capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run(capsys, "settings")
     assert code == EXIT_OK
     assert "| `--store-path` | `SECGRAPH_STORE_PATH` | unset |" in out
+
+
+def test_quiet_prints_nothing_on_stderr_on_success(
+    settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "graph.trig"
+    root = str(settings.root)
+    code, stdout, stderr = run(capsys, "--root", root, "--quiet", "build", "--out", str(out))
+    assert code == EXIT_OK
+    assert stderr == ""
+    assert out.stat().st_size > 0
+    code, stdout, stderr = run(capsys, "--root", root, "-q", "check")
+    assert (code, stderr) == (EXIT_OK, "")
+    assert "graph:dialogue-2008" in stdout  # the check's own report still goes to stdout
+
+
+def test_build_prints_step_timings_on_stderr_only(
+    settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, stdout, stderr = run(capsys, "--root", str(settings.root), "check")
+    assert code == EXIT_OK
+    timed = [line.split() for line in stderr.splitlines() if line.rstrip().endswith(" s")]
+    steps = [fields[0] for fields in timed]
+    assert steps == ["find", "load", "reason", "validate", "store", "check"]
+    assert all(float(fields[-2]) >= 0 for fields in timed)
+    assert not any(line.rstrip().endswith(" s") for line in stdout.splitlines())

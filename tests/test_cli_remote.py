@@ -76,7 +76,7 @@ def test_publish_needs_a_target(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_publish_to_an_unreachable_server_exits_69(capsys: pytest.CaptureFixture[str]) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
-    code, _, err = run(capsys, *ROOT, "publish", "--to", url)
+    code, _, err = run(capsys, "--quiet", *ROOT, "publish", "--to", url)
     assert code == EXIT_REMOTE
     assert err.startswith(f"error: POST {url}: unreachable: ")
 

@@ -15,6 +15,7 @@ from secgraph import __version__
 from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
 from secgraph.namespaces import INFERRED_GRAPH, shorten
 from secgraph.pipeline import BuildError, BuiltGraph, build
+from secgraph.progress import BuildProgress
 from secgraph.publish import Endpoints, PublishError, PublishReport, publish
 from secgraph.report import (
     render_build_error,
@@ -41,6 +42,7 @@ RDF_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
 }
 F = TypeVar("F", bound=Callable[..., Any])
+_QUIET = "secgraph.quiet"
 
 
 def setting_option(name: str, *flags: str, **kwargs: Any) -> Callable[[F], F]:
@@ -58,11 +60,15 @@ PATH = click.Path(path_type=Path)
 @setting_option("ontology_dir", type=PATH)
 @setting_option("data_dir", type=PATH)
 @setting_option("shapes_dir", type=PATH)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar or step timings on stderr (for scripts)."
+)
 @click.version_option(__version__, prog_name="secgraph")
 @click.pass_context
-def cli(ctx: click.Context, /, **project: Any) -> None:
+def cli(ctx: click.Context, /, quiet: bool, **project: Any) -> None:
     """secgraph: build, check, query and serve the US - Central America security graph."""
     ctx.obj = project
+    ctx.meta[_QUIET] = quiet
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -73,9 +79,11 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 def _build(ctx: click.Context, settings: Settings) -> BuiltGraph:
-    """Build, or print why not and exit 1 (invalid) or 2 (source error)."""
+    """Build with progress on stderr (unless --quiet), or print why not and exit 1 (invalid)
+    or 2 (source error)."""
     try:
-        return build(settings)
+        with BuildProgress(quiet=ctx.meta.get(_QUIET, False)) as progress:
+            return build(settings, on_step=progress)
     except BuildError as error:
         click.echo(render_build_error(error), err=True)
         ctx.exit(EXIT_SOURCE if error.source_error is not None else EXIT_INVALID)
@@ -107,7 +115,8 @@ def build_command(ctx: click.Context, out: Path, format_name: str | None, store_
     built = _build(ctx, _settings(ctx, store_path=store_path))
     name = format_name or ("nquads" if out.suffix == ".nq" else "trig")
     out.write_bytes(built.store.dump(RDF_FORMATS[name]))
-    click.echo(f"wrote {out} ({name})", err=True)
+    if not ctx.meta.get(_QUIET, False):
+        click.echo(f"wrote {out} ({name})", err=True)
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 ENV_PREFIX = "SECGRAPH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+REASONERS = ("fast", "owlrl")
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -145,6 +146,26 @@ class Settings:
             _optional_str,
         ),
     )
+    reasoner: str = field(
+        default="fast",
+        metadata=_doc(
+            "OWL 2 RL engine: fast (rules in pyoxigraph; owlrl where they do not apply) or owlrl.",
+            str,
+        ),
+    )
+    result_cache_size: int = field(
+        default=256,
+        metadata=_doc(
+            "Query answers /sparql keeps per worker (keyed by data version); 0: off.", int
+        ),
+    )
+    cache_dir: Path | None = field(
+        default=Path("var/cache"),
+        metadata=_doc(
+            "Directory for generated caches (the ontology's OWL RL closure); unset: no cache.",
+            _optional_path,
+        ),
+    )
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
@@ -157,6 +178,7 @@ class Settings:
             "checks_dir",
             "store_path",
             "data_file",
+            "cache_dir",
         ):
             value = getattr(self, name)
             if value is not None:
@@ -165,6 +187,12 @@ class Settings:
             raise ValueError(f"port must be within 1..65535, not {self.port}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if self.result_cache_size < 0:
+            raise ValueError(f"result_cache_size must be 0 or more, not {self.result_cache_size}")
+        if self.reasoner not in REASONERS:
+            raise ValueError(
+                f"reasoner must be one of {', '.join(REASONERS)}, not {self.reasoner!r}"
+            )
         if self.public_url is not None:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:

@@ -24,7 +24,9 @@ from secgraph.load import (
     load_rdf_file,
     load_sources,
 )
-from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
+from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
+from secgraph.ontology_closure import closure_key, ontology_closure
+from secgraph.progress import StepListener
 from secgraph.reason import InconsistencyError, Inference, reason
 from secgraph.store import OxigraphStore, Store
 from secgraph.terms import quads_to_oxigraph
@@ -97,13 +99,15 @@ class BuiltGraph:
     checks: CheckReport | None = None
 
 
-def build(settings: Settings) -> BuiltGraph:
+def build(settings: Settings, on_step: StepListener | None = None) -> BuiltGraph:
     """Build the graph ``settings`` describe, reusing an unchanged on-disk store.
+
+    ``on_step`` hears each step's name and seconds as the step ends (progress display).
 
     Raises BuildError wrapping the SourceError, the InconsistencyError or the failing
     ValidationReport.
     """
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = _Timings(on_step)
     try:
         with _timed(timings, "find"):
             files = _files(settings)
@@ -151,9 +155,9 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
     with _timed(timings, "load"):
         loaded = load_sources(settings)
     with _timed(timings, "reason"):
-        inference = reason(loaded.dataset)
+        inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
-        report = validate_graph(_union(loaded, inference), loaded.shapes)
+        report = validate_graph(_union(loaded, inference), loaded.shapes, inplace=True)
     if not report.conforms:
         raise BuildError(report, timings)
     with _timed(timings, "store"):
@@ -170,6 +174,18 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
     if not checks.passed:
         raise BuildError(checks, timings)
     return _built(store, timings, report=report, checks=checks, dropped=inference.dropped)
+
+
+def _reason(settings: Settings, loaded: LoadedSources) -> Inference:
+    if settings.reasoner == "owlrl":
+        return reason(loaded.dataset)
+    # The ontology's own closure is the same for every build of the same ontology: cache it.
+    closure = ontology_closure(
+        loaded.dataset.graph(ONTOLOGY_GRAPH),
+        settings.cache_dir,
+        closure_key(loaded.files.ontology),
+    )
+    return reason(loaded.dataset, reasoner="fast", ontology_closure=closure)
 
 
 def _union(loaded: LoadedSources, inference: Inference) -> Graph:
@@ -205,6 +221,19 @@ def _instances(store: Store) -> dict[str, int]:
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SELECT query must return solutions")
     return {str(row["class"].value): int(row["count"].value) for row in solutions}
+
+
+class _Timings(dict[str, float]):
+    """Seconds per step that tells ``listener`` of each step as it is recorded."""
+
+    def __init__(self, listener: StepListener | None) -> None:
+        super().__init__()
+        self.listener = listener
+
+    def __setitem__(self, step: str, seconds: float) -> None:
+        super().__setitem__(step, seconds)
+        if self.listener is not None:
+            self.listener(step, seconds)
 
 
 @contextmanager

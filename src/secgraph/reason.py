@@ -1,41 +1,31 @@
-"""OWL 2 RL materialization (owlrl) of a copy of the asserted graphs; never validates or stores."""
+"""OWL 2 RL materialization of a copy of the asserted graphs, by owlrl (the reference) or by
+the fast rules over the cached ontology closure; inferred triples kept apart; never validates."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import Literal as Choice
 
+import pyoxigraph as ox
 from owlrl import DeductiveClosure, OWLRL_Semantics
+from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.Namespaces import ERRNS
-from rdflib import Dataset, Graph, Literal
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
+from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from secgraph.namespaces import BUILTIN_VOCABULARIES, INFERRED_GRAPH
+from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from secgraph.noise import NOISE, Triple, noise_reason
+from secgraph.rules import ContradictionError, UnsupportedSchemaError, materialize
+from secgraph.terms import graph_name_to_oxigraph, to_oxigraph, to_rdflib
 
-Triple = tuple[Node, Node, Node]
+__all__ = ["NOISE", "Culprit", "InconsistencyError", "Inference", "Reasoner", "reason"]
 
-_SCHEMA_EQUIVALENCES = frozenset(
-    {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
-)
-_TOP_PREDICATES = frozenset({RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range})
-_TOP_CLASSES = frozenset({OWL.Thing, RDFS.Resource})
-
-# What owlrl emits for every node or for the OWL/RDF vocabulary itself. Each rule is true of
-# everything, so keeping it would add no information and would bury the inferences users want.
-# The first matching rule names the reason a triple was dropped (counts go to Inference.dropped).
-NOISE: dict[str, Callable[[Triple], bool]] = {
-    # dt-type2 types every literal ("1"^^xsd:int rdf:type xsd:int); RDF forbids literal subjects.
-    "literal subject": lambda t: isinstance(t[0], Literal),
-    # eq-ref, scm-cls, scm-op, scm-dp: x sameAs x, C subClassOf C, P subPropertyOf P, ...
-    "reflexive schema triple": lambda t: t[0] == t[2] and t[1] in _SCHEMA_EQUIVALENCES,
-    # cls-thing, cls-nothing1, prp-ap, dt-type1, scm-cls on owl:Nothing: about the language itself.
-    "built-in vocabulary subject": lambda t: str(t[0]).startswith(BUILTIN_VOCABULARIES),
-    # scm-cls, scm-dom1/scm-rng1 via owl:Thing: x a owl:Thing, C subClassOf owl:Thing, ...
-    "owl:Thing or rdfs:Resource": lambda t: t[1] in _TOP_PREDICATES and t[2] in _TOP_CLASSES,
-}
+Reasoner = Choice["owlrl", "fast"]
 
 
 @dataclass(frozen=True)
@@ -63,20 +53,49 @@ class InconsistencyError(Exception):
 
 @dataclass(frozen=True)
 class Inference:
-    """Triples OWL 2 RL adds to the asserted ones (noise removed), for INFERRED_GRAPH."""
+    """Triples OWL 2 RL adds to the asserted ones (noise removed), for INFERRED_GRAPH.
+
+    ``reasoner`` says which engine produced them and, when the fast rules stepped aside for
+    owlrl, ``fallback`` says why.
+    """
 
     graph: Graph
     dropped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    reasoner: str = "owlrl"
+    fallback: str | None = None
 
 
-def reason(dataset: Dataset) -> Inference:
+def reason(
+    dataset: Dataset,
+    *,
+    reasoner: Reasoner = "owlrl",
+    ontology_closure: Sequence[ox.Triple] | None = None,
+) -> Inference:
     """Materialize the OWL 2 RL closure of the union of ``dataset``'s graphs.
+
+    ``reasoner="fast"`` runs secgraph.rules over ``ontology_closure`` (what owlrl adds to
+    ONTOLOGY_GRAPH alone); it steps aside for owlrl when the schema uses a construct the rules do
+    not cover and for the report when the graph is inconsistent, so both give the same answer.
 
     Raises InconsistencyError listing owlrl's error messages and every owl:Nothing instance
     (OWL 2 RL rules cls-nothing2, cax-dw, prp-irp, ... all end there).
     """
     started = perf_counter()
+    fallback = None
+    if reasoner == "fast":
+        if ontology_closure is None:
+            raise ValueError("the fast reasoner needs the ontology closure")
+        try:
+            kept, dropped = _reason_fast(dataset, ontology_closure)
+            return Inference(kept, dropped, perf_counter() - started, reasoner="fast")
+        except (UnsupportedSchemaError, ContradictionError) as error:
+            fallback = f"{type(error).__name__}: {error}"
+    kept, dropped = _reason_owlrl(dataset)
+    return Inference(kept, dropped, perf_counter() - started, fallback=fallback)
+
+
+def _reason_owlrl(dataset: Dataset) -> tuple[Graph, dict[str, int]]:
     asserted, closure = Graph(), Graph()
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         asserted.add((subject, predicate, obj))
@@ -89,17 +108,57 @@ def reason(dataset: Dataset) -> Inference:
     culprits = find_culprits(closure)
     if culprits:
         raise InconsistencyError(culprits)
+    return _keep_informative(triple for triple in closure if triple not in asserted)
+
+
+def _reason_fast(
+    dataset: Dataset, ontology_closure: Sequence[ox.Triple]
+) -> tuple[Graph, dict[str, int]]:
+    bnodes: dict[Node, ox.BlankNode] = {}
+    quads = (
+        ox.Quad(*_triple_to_oxigraph((s, p, o), bnodes), graph_name_to_oxigraph(g, bnodes))
+        for s, p, o, g in dataset.quads((None, None, None, None))
+    )
+    inferred = list(materialize(quads, ontology_closure, str(ONTOLOGY_GRAPH)))
+    # dt-not-type (OWL 2 Profiles §4.3 Table 8), checked the way owlrl checks it.
+    if any(_ill_typed(obj) for _, _, obj, _ in dataset.quads((None, None, None, None))):
+        raise ContradictionError("dt-not-type")
+    back = {converted.value: node for node, converted in bnodes.items() if isinstance(node, BNode)}
+    return _keep_informative(
+        (to_rdflib(t.subject, back), to_rdflib(t.predicate, back), to_rdflib(t.object, back))
+        for t in inferred
+    )
+
+
+def _triple_to_oxigraph(
+    triple: Triple, bnodes: dict[Node, ox.BlankNode]
+) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]:
+    subject, predicate, obj = (to_oxigraph(term, bnodes) for term in triple)
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise ValueError(f"not a valid RDF triple: {triple}")
+    return subject, predicate, obj
+
+
+def _keep_informative(triples: Iterable[Triple]) -> tuple[Graph, dict[str, int]]:
     kept = Graph(identifier=INFERRED_GRAPH)
     dropped: Counter[str] = Counter()
-    for triple in closure:
-        if triple in asserted:
-            continue
-        reason_dropped = next((name for name, rule in NOISE.items() if rule(triple)), None)
+    for triple in triples:
+        reason_dropped = noise_reason(triple)
         if reason_dropped is None:
             kept.add(triple)
         else:
             dropped[reason_dropped] += 1
-    return Inference(graph=kept, dropped=dict(dropped), seconds=perf_counter() - started)
+    return kept, dict(dropped)
+
+
+def _ill_typed(term: Node) -> bool:
+    if not isinstance(term, Literal) or term.datatype not in OWL_RL_Datatypes:
+        return False
+    try:
+        AltXSDToPYTHON.get(term.datatype, str)(str(term))
+    except ValueError:
+        return True
+    return False
 
 
 def find_culprits(closure: Graph) -> tuple[Culprit, ...]:

@@ -44,13 +44,15 @@ class ValidationReport:
 
 
 def validate_graph(
-    data_graph: Graph, shapes_graph: Graph, *, allow_warnings: bool = True
+    data_graph: Graph, shapes_graph: Graph, *, allow_warnings: bool = True, inplace: bool = False
 ) -> ValidationReport:
     """Validate ``data_graph`` against ``shapes_graph``.
 
     ``inference="none"``: reasoning already happened once, in reason.py, and the data graph
     holds its result. ``advanced=True`` enables SHACL-AF (SPARQL-based constraints, targets).
     With ``allow_warnings``, sh:Warning and sh:Info results are reported but do not fail.
+    ``inplace`` skips pySHACL's copy of ``data_graph`` (SHACL-AF rules would then change it):
+    for a graph the caller built just for validation.
     """
     started = perf_counter()
     conforms, results_graph, _ = validate(
@@ -59,6 +61,7 @@ def validate_graph(
         inference="none",
         advanced=True,
         allow_warnings=allow_warnings,
+        inplace=inplace,
     )
     if not isinstance(results_graph, Graph):  # only a serialized report would not be a Graph
         raise TypeError(f"unexpected pySHACL report: {type(results_graph).__name__}")

@@ -16,6 +16,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app = Flask(__name__)
     app.extensions[_STORE] = store
     app.extensions["secgraph.settings"] = settings
+    if settings.result_cache_size > 0:
+        from secgraph.web.caching import ResultCache
+
+        app.extensions["secgraph.result_cache"] = ResultCache(settings.result_cache_size)
 
     from secgraph.web import (
         cors,

@@ -18,6 +18,7 @@ from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES
 from secgraph.store import QueryResult
 from secgraph.web import current_store
+from secgraph.web.caching import answer, cache_key
 from secgraph.web.errors import ProtocolError, error_response, malformed_query
 from secgraph.web.federation import check_syntax, service_spans
 from secgraph.web.links import public_url
@@ -33,6 +34,7 @@ from secgraph.web.service import SD_PREFIXES, Deployment, describe_service
 
 blueprint = Blueprint("sparql", __name__)
 
+RESULT_CACHE = "secgraph.result_cache"
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -130,7 +132,9 @@ def query() -> Response:
         if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
             return _service_description()
         parsed = parse_query_request(request)
-        return _render(_evaluate(parsed), parsed.format)
+        key = cache_key(request, parsed.query, current_store().version)
+        cache = current_app.extensions.get(RESULT_CACHE)
+        return answer(request, cache, key, lambda: _render(_evaluate(parsed), parsed.format))
     except ProtocolError as error:
         return error_response(error)
 

@@ -1,0 +1,95 @@
+"""HTTP caching of /sparql answers: a bounded result cache in front of the store, and ETag /
+If-None-Match (RFC 9110 §8.8.3, §13.1.2) so a client's repeated query costs no body at all."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from threading import Lock
+
+from flask import Request, Response
+
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1 Query §17.4.5,
+# §17.4.2.9 BNODE, §17.4.3.16 STRUUID/UUID): their answers are never cached.
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+CacheKey = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """One 200 answer: body, media type and its entity tag."""
+
+    body: bytes
+    content_type: str
+    etag: str
+
+
+class ResultCache:
+    """Least-recently-used answers, at most ``size`` of them; thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[CacheKey, CachedAnswer] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: CacheKey) -> CachedAnswer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: CacheKey, answer: CachedAnswer) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
+def cache_key(req: Request, query: str, data_version: str) -> CacheKey | None:
+    """What an answer depends on: data version, query, graph and format parameters, Accept.
+    None when the answer must not be cached (unknown data version, a volatile function)."""
+    if not data_version or _VOLATILE.search(query):
+        return None
+    params = req.args if req.method in ("GET", "HEAD") else req.values
+    return (
+        data_version,
+        query,
+        "\0".join(params.getlist("default-graph-uri")),
+        "\0".join(params.getlist("named-graph-uri")),
+        params.get("format", ""),
+        req.headers.get("Accept", ""),
+    )
+
+
+def answer(
+    req: Request, cache: ResultCache | None, key: CacheKey | None, produce: Callable[[], Response]
+) -> Response:
+    """The cached answer for ``key`` (304 when the client holds it), else ``produce()``'s,
+    cached when it is a 200."""
+    if cache is not None and key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return _respond(req, hit)
+    response = produce()
+    if cache is None or key is None or response.status_code != 200:
+        return response
+    body = response.get_data()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    stored = CachedAnswer(body, response.content_type or "", etag)
+    cache.put(key, stored)
+    return _respond(req, stored)
+
+
+def _respond(req: Request, stored: CachedAnswer) -> Response:
+    # §13.1.2: If-None-Match matching the current entity tag answers 304 with no body (GET/HEAD).
+    if req.method in ("GET", "HEAD") and stored.etag in req.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(stored.body, content_type=stored.content_type)
+    response.set_etag(stored.etag)
+    return response
