@@ -9,7 +9,7 @@ from pathlib import Path
 import pycountry
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from secgraph.load import read_quads
 from secgraph.namespaces import GRAPH, SG
@@ -63,8 +63,8 @@ def test_iso_codes_are_well_formed_and_agree(links: Graph) -> None:
         assert record.alpha_3 == str(alpha3), country
 
 
-def test_labels_in_the_links_graph_are_spanish(links: Graph) -> None:
-    labels = list(links.objects(None, RDFS.label))
+def test_names_in_the_links_graph_are_spanish(links: Graph) -> None:
+    labels = list(links.objects(None, SKOS.altLabel))
     assert labels
     assert all(isinstance(label, Literal) and label.language == "es" for label in labels)
 
@@ -73,7 +73,7 @@ def test_every_statement_is_confirmed_with_a_source(links: Graph) -> None:
     graph = links
     statements = {
         (s, p, o)
-        for p in (SKOS.exactMatch, SG.iso3166Alpha2, SG.iso3166Alpha3, RDFS.label)
+        for p in (SKOS.exactMatch, SG.iso3166Alpha2, SG.iso3166Alpha3, SKOS.altLabel)
         for s, o in graph.subject_objects(p)
     }
     confirmed = set()

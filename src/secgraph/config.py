@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from secgraph.namespaces import DBPEDIA_SPARQL, WIKIDATA_SPARQL
+
 ENV_PREFIX = "SECGRAPH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -69,10 +71,7 @@ def _url_list(text: str) -> tuple[str, ...]:
     return urls
 
 
-DEFAULT_FEDERATION_ALLOWLIST = (
-    "https://query.wikidata.org/sparql",
-    "https://dbpedia.org/sparql",
-)
+DEFAULT_FEDERATION_ALLOWLIST = (WIKIDATA_SPARQL, DBPEDIA_SPARQL)
 """Endpoints SERVICE may reach by default: Wikidata's and DBpedia's query services. GeoNames runs
 no SPARQL endpoint of its own; Wikidata's holds GeoNames ids (property P1566)."""
 
