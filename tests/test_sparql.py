@@ -165,11 +165,11 @@ def test_update_is_refused_with_400(
     assert "Update is disabled" in str(body["message"])
 
 
-def test_service_clause_returns_501(client: FlaskClient) -> None:
-    # Federated query is not offered: nothing is fetched from the named endpoint.
+def test_service_clause_off_the_allowlist_returns_403(client: FlaskClient) -> None:
+    # Federated query reaches allowlisted endpoints only; SILENT does not soften a refusal.
     query = "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }"
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
-    error_body(response, 501, "federated-query-not-supported")
+    error_body(response, 403, "service-not-allowed")
 
 
 def test_malformed_service_query_still_returns_400_with_position(client: FlaskClient) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from secgraph.namespaces import DBPEDIA_SPARQL, WIKIDATA_SPARQL
+
 ENV_PREFIX = "SECGRAPH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -58,6 +60,21 @@ def check_endpoint_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
         raise ValueError(f"store_url must be an absolute http(s) URL, not {url!r}")
     return url
+
+
+def _url_list(text: str) -> tuple[str, ...]:
+    """Split a comma-separated list of endpoint URLs, checking each one."""
+    urls = tuple(url.strip() for url in text.split(",") if url.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+            raise ValueError(f"federation_allowlist: not an absolute http(s) URL: {url!r}")
+    return urls
+
+
+DEFAULT_FEDERATION_ALLOWLIST = (WIKIDATA_SPARQL, DBPEDIA_SPARQL)
+"""Endpoints SERVICE may reach by default: Wikidata's and DBpedia's query services. GeoNames runs
+no SPARQL endpoint of its own; Wikidata's holds GeoNames ids (property P1566)."""
 
 
 def _doc(text: str, parse: Callable[[str], Any], shown: str = "") -> dict[str, Any]:
@@ -167,6 +184,23 @@ class Settings:
         ),
     )
 
+    federation_allowlist: tuple[str, ...] = field(
+        default=DEFAULT_FEDERATION_ALLOWLIST,
+        metadata=_doc(
+            "Comma-separated SPARQL endpoints SERVICE may query; any other is refused.",
+            _url_list,
+            shown=", ".join(DEFAULT_FEDERATION_ALLOWLIST),
+        ),
+    )
+    federation_timeout: float = field(
+        default=10.0,
+        metadata=_doc("Seconds to wait for a SERVICE endpoint before giving up.", float),
+    )
+    federation_row_cap: int = field(
+        default=10000,
+        metadata=_doc("Most rows a SERVICE block may bring in; more is an error.", int),
+    )
+
     def __post_init__(self) -> None:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
         root = Path(self.root).resolve()
@@ -197,6 +231,8 @@ class Settings:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:
             check_endpoint_url(self.store_url)
+        if self.federation_timeout <= 0 or self.federation_row_cap < 1:
+            raise ValueError("federation_timeout must be positive and federation_row_cap >= 1")
         if self.writes_enabled:
             check_writes(self)
 

@@ -58,6 +58,10 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 """SPARQL 1.1 Entailment Regimes (``ENTAILMENT["OWL-RDF-Based"]``, ``ENTAILMENT.Simple``)."""
 OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+"""Wikidata's SPARQL query service, on the default federation allowlist."""
+DBPEDIA_SPARQL = "https://dbpedia.org/sparql"
+"""DBpedia's SPARQL endpoint, on the default federation allowlist."""
 """OWL 2 profiles (``OWL_PROFILE.RL``), for sd:supportedEntailmentProfile."""
 
 BUILTIN_VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -88,6 +92,7 @@ PREFIXES: dict[str, str] = {
 __all__ = [
     "BASE",
     "BUILTIN_VOCABULARIES",
+    "DBPEDIA_SPARQL",
     "DCAT",
     "DCTERMS",
     "ENTAILMENT",
@@ -119,6 +124,7 @@ __all__ = [
     "SPARQL_PROTOCOL",
     "TIME",
     "VOID",
+    "WIKIDATA_SPARQL",
     "XSD",
     "shorten",
     "sparql_prologue",

@@ -8,7 +8,6 @@ not served: the graph is built from its sources and served read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NoReturn
 
 import pyoxigraph as ox
 from flask import Blueprint, Request, Response, current_app, request
@@ -20,7 +19,13 @@ from secgraph.store import QueryResult
 from secgraph.web import current_store
 from secgraph.web.caching import answer, cache_key
 from secgraph.web.errors import ProtocolError, error_response, malformed_query
-from secgraph.web.federation import check_syntax, service_spans
+from secgraph.web.federation import (
+    FederationError,
+    FederationPolicy,
+    check_syntax,
+    resolve_services,
+    service_spans,
+)
 from secgraph.web.links import public_url
 from secgraph.web.negotiation import (
     BOOLEAN_FORMATS,
@@ -150,7 +155,7 @@ def _evaluate(parsed: QueryRequest) -> QueryResult:
         spans = service_spans(text)
         if spans:
             check_syntax(text, spans)
-            _refuse_federation()
+            text = resolve_services(text, _federation_policy())
         return current_store().query(
             text,
             default_graph_uris=parsed.default_graph_uris,
@@ -159,17 +164,20 @@ def _evaluate(parsed: QueryRequest) -> QueryResult:
     except SyntaxError as error:
         # §2.1.7: a malformed query is answered 400, with the parser's message and position.
         raise malformed_query(error, first_line_offset=len(prologue)) from None
+    except FederationError as error:
+        # 403 for an endpoint off the allowlist, 400 for a block it cannot take, 502 when the
+        # remote endpoint fails or is too slow (RFC 9110 §15.6.3).
+        raise ProtocolError(error.status, error.code, error.message) from None
     except ValueError as error:  # e.g. an invalid IRI in default-graph-uri
         raise ProtocolError(400, "invalid-request", str(error)) from None
 
 
-def _refuse_federation() -> NoReturn:
-    # The query is valid, but SPARQL 1.1 Federated Query is not offered (the service description
-    # does not claim sd:BasicFederatedQuery): 501, the server lacks the functionality.
-    raise ProtocolError(
-        501,
-        "federated-query-not-supported",
-        "SERVICE (federated query) is disabled: this endpoint does not fetch other endpoints",
+def _federation_policy() -> FederationPolicy:
+    settings: Settings = current_app.extensions["secgraph.settings"]
+    return FederationPolicy(
+        allowlist=frozenset(settings.federation_allowlist),
+        timeout=settings.federation_timeout,
+        row_cap=settings.federation_row_cap,
     )
 
 
