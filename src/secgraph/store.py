@@ -227,6 +227,16 @@ class OxigraphStore:
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()
 
+    def fork_copy(self) -> OxigraphStore:
+        """This store as a forked child process must use it: in memory, itself (the data is
+        shared copy-on-write); on disk, a new object that opens its own read-only handle, since
+        the parent's RocksDB handle and threads do not survive fork()."""
+        if self._path is None:
+            return self
+        return OxigraphStore(
+            None, path=self._path, union_default_graph=self._union, version=self._version
+        )
+
     def close(self) -> None:
         """Release an on-disk store's handle (reopened read-only on next use); in-memory
         stores keep theirs, it is their data."""
