@@ -17,10 +17,24 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.extensions[_STORE] = store
     app.extensions["secgraph.settings"] = settings
 
-    from secgraph.web import cors, dumps, errors, graphs, resources, sparql, void
+    from secgraph.web import (
+        cors,
+        dumps,
+        errors,
+        graphs,
+        health,
+        limits,
+        metrics,
+        resources,
+        sparql,
+        void,
+    )
 
     cors.init_app(app)
     errors.init_app(app)
+    limits.init_app(app, settings, store)
+    metrics.init_app(app, store)
+    app.register_blueprint(health.blueprint)
     app.register_error_handler(RemoteError, _bad_gateway)
     app.register_blueprint(sparql.blueprint)
     for linked_data in (resources, graphs, dumps, void):
