@@ -104,5 +104,5 @@ def _count(response: Response) -> Response:
 
 @blueprint.route("/metrics")
 def exposition() -> Response:
-    """The counters in the Prometheus text format, version 0.0.4."""
+    """The counters in the Prometheus text exposition format (the version the library writes)."""
     return Response(generate_latest(_metrics().registry), content_type=CONTENT_TYPE_LATEST)
