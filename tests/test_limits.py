@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +17,9 @@ from werkzeug.test import TestResponse
 
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
+from secgraph.query_answer import QueryJob
+from secgraph.query_runner import ProcessQueryRunner, QueryLimits
+from secgraph.store import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.execution import TRUNCATED_HEADER
 
@@ -22,6 +27,7 @@ from secgraph.web.execution import TRUNCATED_HEADER
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "ASK { ?s ?p ?o }"
 JSON_ACCEPT = {"Accept": "application/json"}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _app(settings: Settings, built: BuiltGraph, **limits: Any) -> Flask:
@@ -158,3 +164,15 @@ def test_limits_are_checked_when_set() -> None:
         Settings(query_timeout=0)
     with pytest.raises(ValueError, match="max_query_string_bytes must be within"):
         Settings(max_query_string_bytes=9000)
+
+
+def test_query_processes_open_an_on_disk_store_of_their_own(tmp_path: Path) -> None:
+    quad = ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.NamedNode("https://e.org/C"))
+    store = OxigraphStore.from_quads([quad], path=tmp_path / "store")
+    store.graph_sizes()  # the serving process holds a handle open when the query process forks
+    runner = ProcessQueryRunner(store, QueryLimits(timeout=30))
+    try:
+        answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))
+    finally:
+        runner.close()
+    assert answer.body == b"s\r\nhttps://example.org/s\r\n"
