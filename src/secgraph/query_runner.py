@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from typing import NoReturn
 
-from secgraph.query_answer import QueryAnswer, QueryFailure, QueryJob, answer_query
+from secgraph.query_answer import (
+    QueryAnswer,
+    QueryEvaluationError,
+    QueryFailure,
+    QueryJob,
+    answer_query,
+)
 from secgraph.store import OxigraphStore, Store
 
 _LOWEST_PRIORITY = 19  # nice(1): 19 is the least favourable scheduling priority
@@ -60,7 +66,7 @@ class QueryLimits:
 class _QueryProcess:
     """One forked process answering jobs from a pipe, one at a time."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, siblings: list[Connection]) -> None:
         parent_end, child_end = Pipe(duplex=True)
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in a threaded process: the child only reads the
@@ -69,13 +75,16 @@ class _QueryProcess:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             parent_end.close()
-            _serve(child_end, store)
+            _serve(child_end, store, siblings)
         child_end.close()
         self.pid, self.connection, self.slow = pid, parent_end, False
 
     def run(self, job: QueryJob, limits: QueryLimits, deadline: float) -> QueryAnswer | None:
         """The answer, or None when the deadline passed (the caller then kills this process)."""
-        self.connection.send(job)
+        try:
+            self.connection.send(job)
+        except OSError as error:  # the idle process died; this one is replaced
+            raise QueryEvaluationError("the query process ended before it answered") from error
         slow_at = min(deadline, time.monotonic() + limits.slow_after)
         if not self.connection.poll(max(0.0, slow_at - time.monotonic())):
             self.slow = True
@@ -83,7 +92,10 @@ class _QueryProcess:
                 os.setpriority(os.PRIO_PROCESS, self.pid, _LOWEST_PRIORITY)
             if not self.connection.poll(max(0.0, deadline - time.monotonic())):
                 return None
-        reply: QueryAnswer | QueryFailure = self.connection.recv()
+        try:
+            reply: QueryAnswer | QueryFailure = self.connection.recv()
+        except (EOFError, OSError) as error:  # the process died (e.g. out of memory)
+            raise QueryEvaluationError("the query process ended before it answered") from error
         if isinstance(reply, QueryFailure):
             reply.raise_error()
         return reply
@@ -97,16 +109,17 @@ class _QueryProcess:
         self.connection.close()
 
 
-def _serve(connection: Connection, store: Store) -> NoReturn:  # pragma: no cover - child only
+# pragma: no cover - runs in the child only
+def _serve(connection: Connection, store: Store, siblings: list[Connection]) -> NoReturn:
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes pipes
-    # Close every inherited descriptor but stdio and this pipe: copies of the other processes'
-    # pipes would keep them from seeing end-of-file when the server exits, and copies of the
-    # listening socket would keep its port.
-    keep = connection.fileno()
-    os.closerange(3, keep)
-    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    # Close the copies of the other query processes' pipes, which would keep them from seeing
+    # end-of-file when the server exits. Other descriptors stay: an on-disk store's library
+    # keeps process-wide ones that reopening the store needs.
+    for sibling in siblings:
+        with contextlib.suppress(OSError):
+            sibling.close()
     own_store = store.fork_copy() if isinstance(store, OxigraphStore) else store
     try:
         while True:
@@ -160,7 +173,11 @@ class ProcessQueryRunner:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._condition.wait(remaining):
                     raise RunnerBusyError(self.limits.timeout)
-            process = self._idle.pop() if self._idle else _QueryProcess(self.store)
+            if self._idle:
+                process = self._idle.pop()
+            else:
+                siblings = [other.connection for other in (*self._idle, *self._running)]
+                process = _QueryProcess(self.store, siblings)
             self._running.add(process)
             return process
 
