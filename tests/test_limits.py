@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
 from secgraph.query_answer import QueryJob
-from secgraph.query_runner import ProcessQueryRunner, QueryLimits
+from secgraph.query_runner import InProcessQueryRunner, QueryLimits, runner_for
 from secgraph.store import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.execution import TRUNCATED_HEADER
@@ -166,13 +166,10 @@ def test_limits_are_checked_when_set() -> None:
         Settings(max_query_string_bytes=9000)
 
 
-def test_query_processes_open_an_on_disk_store_of_their_own(tmp_path: Path) -> None:
+def test_on_disk_store_is_queried_in_process(tmp_path: Path) -> None:
     quad = ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.NamedNode("https://e.org/C"))
     store = OxigraphStore.from_quads([quad], path=tmp_path / "store")
-    store.graph_sizes()  # the serving process holds a handle open when the query process forks
-    runner = ProcessQueryRunner(store, QueryLimits(timeout=30))
-    try:
-        answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))
-    finally:
-        runner.close()
+    runner = runner_for(store, QueryLimits(timeout=30))
+    assert isinstance(runner, InProcessQueryRunner)
+    answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))
     assert answer.body == b"s\r\nhttps://example.org/s\r\n"

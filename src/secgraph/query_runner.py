@@ -223,10 +223,14 @@ _RUNNERS_LOCK = threading.Lock()
 
 def runner_for(store: Store, limits: QueryLimits) -> QueryRunner:
     """The one runner of ``store`` with ``limits`` in this process: apps serving the same store
-    share its query processes. Embedded stores get processes; others run in process."""
+    share its query processes. In-memory embedded stores get processes; others run in process:
+    a remote store's server applies its own limits, and a process forked after RocksDB started
+    its threads cannot reliably open the store again (seen crashing), so on-disk stores have no
+    timeout yet."""
     with _RUNNERS_LOCK:
         runners = _RUNNERS.setdefault(store, {})
         if limits not in runners:
-            kind = ProcessQueryRunner if isinstance(store, OxigraphStore) else InProcessQueryRunner
+            forkable = isinstance(store, OxigraphStore) and not store.on_disk
+            kind = ProcessQueryRunner if forkable else InProcessQueryRunner
             runners[limits] = kind(store, limits)
         return runners[limits]

@@ -227,6 +227,11 @@ class OxigraphStore:
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether the data lives in an on-disk (RocksDB) store rather than in memory."""
+        return self._path is not None
+
     def fork_copy(self) -> OxigraphStore:
         """This store as a forked child process must use it: in memory, itself (the data is
         shared copy-on-write); on disk, a new object that opens its own read-only handle, since
