@@ -203,6 +203,12 @@ def export(
 @setting_option("union_default_graph", "--union-default-graph/--no-union-default-graph")
 @setting_option("store_url", metavar="URL")
 @setting_option("writes_enabled", "--writes-enabled/--no-writes-enabled")
+@setting_option("query_timeout", type=float)
+@setting_option("query_processes", type=int)
+@setting_option("threads", type=int)
+@setting_option("max_result_rows", type=int)
+@setting_option("max_body_bytes", type=int)
+@setting_option("max_query_string_bytes", type=int)
 @click.pass_context
 def serve(ctx: click.Context, /, **server: Any) -> None:
     """Serve /sparql with gunicorn; the graph is built once, before workers fork, or read from

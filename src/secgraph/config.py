@@ -201,6 +201,28 @@ class Settings:
         metadata=_doc("Most rows a SERVICE block may bring in; more is an error.", int),
     )
 
+    query_timeout: float = field(
+        default=10.0,
+        metadata=_doc("Seconds a query may run before it is stopped (answered 503).", float),
+    )
+    query_processes: int = field(
+        default=2,
+        metadata=_doc("Query processes per server worker (each runs one query at a time).", int),
+    )
+    threads: int = field(default=8, metadata=_doc("Request threads per server worker.", int))
+    max_result_rows: int = field(
+        default=10_000,
+        metadata=_doc("Rows (SELECT) or triples (CONSTRUCT) a result keeps; more are cut.", int),
+    )
+    max_body_bytes: int = field(
+        default=10 * 1024 * 1024,
+        metadata=_doc("Largest request body accepted (larger: 413).", int),
+    )
+    max_query_string_bytes: int = field(
+        default=8000,
+        metadata=_doc("Longest URL query string accepted, at most 8000 (longer: 414).", int),
+    )
+
     def __post_init__(self) -> None:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
         root = Path(self.root).resolve()
@@ -227,6 +249,7 @@ class Settings:
             raise ValueError(
                 f"reasoner must be one of {', '.join(REASONERS)}, not {self.reasoner!r}"
             )
+        check_limits(self)
         if self.public_url is not None:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:
@@ -248,6 +271,20 @@ def check_writes(settings: Settings) -> None:
         raise ValueError(f"writes_enabled needs workers=1, not {settings.workers}")
     if settings.store_url is not None or settings.data_file is not None:
         raise ValueError("writes_enabled needs the project build: not with store_url or data_file")
+
+
+def check_limits(settings: Settings) -> None:
+    """Raise ValueError for a limit that could not work."""
+    if not settings.query_timeout > 0:
+        raise ValueError(f"query_timeout must be positive, not {settings.query_timeout}")
+    for name in ("query_processes", "threads", "max_result_rows", "max_body_bytes"):
+        if getattr(settings, name) < 1:
+            raise ValueError(f"{name} must be at least 1, not {getattr(settings, name)}")
+    # gunicorn refuses request lines over 8190 bytes with a bare 400 before the app sees them.
+    if not 0 < settings.max_query_string_bytes <= 8000:
+        raise ValueError(
+            f"max_query_string_bytes must be within 1..8000, not {settings.max_query_string_bytes}"
+        )
 
 
 @dataclass(frozen=True)

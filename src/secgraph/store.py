@@ -248,6 +248,21 @@ class OxigraphStore:
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether the data lives in an on-disk (RocksDB) store rather than in memory."""
+        return self._path is not None
+
+    def fork_copy(self) -> OxigraphStore:
+        """This store as a forked child process must use it: in memory, itself (the data is
+        shared copy-on-write); on disk, a new object that opens its own read-only handle, since
+        the parent's RocksDB handle and threads do not survive fork()."""
+        if self._path is None:
+            return self
+        return OxigraphStore(
+            None, path=self._path, union_default_graph=self._union, version=self._version
+        )
+
     def close(self) -> None:
         """Release an on-disk store's handle (reopened read-only on next use); in-memory
         stores keep theirs, it is their data."""

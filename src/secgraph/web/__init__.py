@@ -27,6 +27,9 @@ def create_app(settings: Settings, store: Store) -> Flask:
         errors,
         graph_store,
         graphs,
+        health,
+        limits,
+        metrics,
         resources,
         sparql,
         update,
@@ -35,6 +38,9 @@ def create_app(settings: Settings, store: Store) -> Flask:
 
     cors.init_app(app)
     errors.init_app(app)
+    limits.init_app(app, settings, store)
+    metrics.init_app(app, store)
+    app.register_blueprint(health.blueprint)
     app.register_error_handler(RemoteError, _bad_gateway)
     app.register_blueprint(sparql.blueprint)
     for linked_data in (resources, graphs, dumps, void):

@@ -16,6 +16,8 @@ from flask import Request, Response
 # §17.4.2.9 BNODE, §17.4.3.16 STRUUID/UUID): their answers are never cached.
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 CacheKey = tuple[str, ...]
+# Headers _respond sets itself; any other header of the answer is replayed on each hit.
+_REBUILT_HEADERS = frozenset({"Content-Type", "Content-Length", "ETag"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class CachedAnswer:
     body: bytes
     content_type: str
     etag: str
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. the row-cap signal, kept on every hit
 
 
 class ResultCache:
@@ -80,7 +83,10 @@ def answer(
         return response
     body = response.get_data()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    stored = CachedAnswer(body, response.content_type or "", etag)
+    kept = tuple(
+        (name, value) for name, value in response.headers.items() if name not in _REBUILT_HEADERS
+    )
+    stored = CachedAnswer(body, response.content_type or "", etag, kept)
     cache.put(key, stored)
     return _respond(req, stored)
 
@@ -91,5 +97,6 @@ def _respond(req: Request, stored: CachedAnswer) -> Response:
         response = Response(status=304)
     else:
         response = Response(stored.body, content_type=stored.content_type)
+        response.headers.extend(stored.headers)
     response.set_etag(stored.etag)
     return response

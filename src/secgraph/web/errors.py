@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, request
-from werkzeug.exceptions import MethodNotAllowed
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 JSON = "application/json"
 TEXT = "text/plain"
@@ -97,6 +97,59 @@ def _method_not_allowed(error: MethodNotAllowed) -> Response:
     )
 
 
+def query_timeout(limit: float) -> ProtocolError:
+    """503 for a query stopped at the time limit. RFC 9110 §15.6.4: the server cannot handle
+    the request now because of a limit of its own; 504 (§15.6.5) would blame an upstream server
+    that a gateway waited for, and there is none."""
+    return ProtocolError(
+        503,
+        "query-timeout",
+        f"the query ran longer than the {limit:g} s time limit and was stopped; make it cheaper "
+        "(narrower patterns, LIMIT) or have the operator raise the query_timeout setting "
+        "(--query-timeout, SECGRAPH_QUERY_TIMEOUT)",
+        extra={"limit_seconds": limit},
+    )
+
+
+def server_busy(limit: float) -> ProtocolError:
+    """503 with Retry-After when every query process stayed busy for the whole time limit."""
+    return ProtocolError(
+        503,
+        "server-busy",
+        f"every query process was busy for {limit:g} s; try again shortly",
+        headers={"Retry-After": "1"},
+        extra={"limit_seconds": limit},
+    )
+
+
+def query_string_too_long(length: int, limit: int) -> ProtocolError:
+    """414 (RFC 9110 §15.5.15) for a URL query string over the limit."""
+    return ProtocolError(
+        414,
+        "uri-too-long",
+        f"the URL query string is {length} bytes, over the {limit} byte limit; send long "
+        "queries by POST (application/sparql-query or a form body) instead",
+        extra={"limit_bytes": limit},
+    )
+
+
+def _request_too_large(error: RequestEntityTooLarge) -> Response:
+    # RFC 9110 §15.5.14: 413 Content Too Large.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return error_response(
+        ProtocolError(
+            413,
+            "request-too-large",
+            f"the request body is over the {limit} byte limit; send a smaller body, or have the "
+            "operator raise the max_body_bytes setting (--max-body-bytes, "
+            "SECGRAPH_MAX_BODY_BYTES)",
+            extra={"limit_bytes": limit},
+        )
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Answer a method no route accepts with a readable 405 (JSON or text), for every route."""
+    """Answer a method no route accepts with a readable 405 (JSON or text), and a body over
+    the size limit with a readable 413, for every route."""
     app.register_error_handler(MethodNotAllowed, _method_not_allowed)
+    app.register_error_handler(RequestEntityTooLarge, _request_too_large)

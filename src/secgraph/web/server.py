@@ -32,6 +32,12 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "bind": f"{host}:{settings.port}",
         "workers": settings.workers,
+        # Threads, so that a request waiting on a slow query process does not hold up others.
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        # The longest request line gunicorn reads (its maximum); the app answers 414 itself for
+        # query strings over max_query_string_bytes, with a readable body.
+        "limit_request_line": 8190,
         # The app (and its graph) is built once in the master; workers share it copy-on-write.
         "preload_app": True,
         "proc_name": "secgraph",

@@ -14,9 +14,7 @@ from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from secgraph.config import Settings
-from secgraph.namespaces import PREFIXES
-from secgraph.store import QueryResult
-from secgraph.web import current_store
+from secgraph.web import current_store, execution
 from secgraph.web.caching import answer, cache_key
 from secgraph.web.errors import ProtocolError, error_response, malformed_query
 from secgraph.web.federation import (
@@ -28,12 +26,8 @@ from secgraph.web.federation import (
 )
 from secgraph.web.links import public_url
 from secgraph.web.negotiation import (
-    BOOLEAN_FORMATS,
     GRAPH_FORMATS,
-    SOLUTIONS_FORMATS,
     Format,
-    NotAcceptableError,
-    choose_format,
 )
 from secgraph.web.service import SD_PREFIXES, Deployment, describe_service
 
@@ -139,12 +133,12 @@ def query() -> Response:
         parsed = parse_query_request(request)
         key = cache_key(request, parsed.query, current_store().version)
         cache = current_app.extensions.get(RESULT_CACHE)
-        return answer(request, cache, key, lambda: _render(_evaluate(parsed), parsed.format))
+        return answer(request, cache, key, lambda: _evaluate(parsed))
     except ProtocolError as error:
         return error_response(error)
 
 
-def _evaluate(parsed: QueryRequest) -> QueryResult:
+def _evaluate(parsed: QueryRequest) -> Response:
     # SPARQL 1.1 Query §4.1.1.1 lets the service set the base IRI (the protocol tests expect it
     # "MAY be the service endpoint"): relative IRIs resolve against the endpoint's URL. The BASE
     # goes on the query's first line, so only columns of line 1 shift, by len(prologue); a BASE
@@ -156,10 +150,12 @@ def _evaluate(parsed: QueryRequest) -> QueryResult:
         if spans:
             check_syntax(text, spans)
             text = resolve_services(text, _federation_policy())
-        return current_store().query(
+        # Run where a time limit can stop it, capped at the row limit (secgraph.query_runner).
+        return execution.answer(
             text,
             default_graph_uris=parsed.default_graph_uris,
             named_graph_uris=parsed.named_graph_uris,
+            wanted=parsed.format,
         )
     except SyntaxError as error:
         # §2.1.7: a malformed query is answered 400, with the parser's message and position.
@@ -182,40 +178,7 @@ def _federation_policy() -> FederationPolicy:
 
 
 def _negotiate(offered: tuple[Format, ...], wanted: str | None) -> Format:
-    try:
-        return choose_format(request.accept_mimetypes, offered, wanted)
-    except NotAcceptableError as error:
-        # RFC 9110 §15.5.7: 406, listing what the result is available as.
-        raise ProtocolError(
-            406,
-            "not-acceptable",
-            str(error),
-            extra={"offered": [item.media_type for item in error.offered]},
-        ) from None
-
-
-def _render(result: QueryResult, wanted: str | None) -> Response:
-    # §2.1.6: the response body is the result, in a format of SPARQL 1.1 Query Results (SELECT,
-    # ASK) or an RDF serialization (CONSTRUCT, DESCRIBE).
-    if isinstance(result, ox.QueryBoolean):
-        chosen = _negotiate(BOOLEAN_FORMATS, wanted)
-    elif isinstance(result, ox.QuerySolutions):
-        chosen = _negotiate(SOLUTIONS_FORMATS, wanted)
-    else:
-        chosen = _negotiate(GRAPH_FORMATS, wanted)
-    try:
-        body = _serialize(result, chosen.serializer)
-    except (OSError, ValueError) as error:  # evaluation is lazy: its errors surface here
-        raise ProtocolError(500, "evaluation-failed", f"query evaluation failed: {error}") from None
-    return Response(body, content_type=chosen.content_type)
-
-
-def _serialize(result: QueryResult, serializer: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
-    if isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.RdfFormat):
-        return ox.serialize(result, format=serializer, prefixes=PREFIXES) or b""
-    if not isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.QueryResultsFormat):
-        return result.serialize(format=serializer) or b""
-    raise TypeError(f"{serializer} cannot hold this result")  # excluded by the offered formats
+    return execution.negotiate(offered, wanted)
 
 
 def _service_description() -> Response:

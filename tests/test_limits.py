@@ -1,0 +1,175 @@
+"""Hard limits: a query timeout that stops a pathological query while others are served, the
+result-row cap, the request-body cap (413) and the query-string cap (414)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from secgraph.config import Settings
+from secgraph.pipeline import BuiltGraph
+from secgraph.query_answer import QueryJob
+from secgraph.query_runner import InProcessQueryRunner, QueryLimits, runner_for
+from secgraph.store import OxigraphStore
+from secgraph.web import create_app
+from secgraph.web.execution import TRUNCATED_HEADER
+
+# Four-way cross product of every triple: |G|^4 rows to count, far beyond any time limit here.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHEAP = "ASK { ?s ?p ?o }"
+JSON_ACCEPT = {"Accept": "application/json"}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _app(settings: Settings, built: BuiltGraph, **limits: Any) -> Flask:
+    return create_app(replace(settings, **limits), built.store)
+
+
+@pytest.fixture
+def limited(settings: Settings, built: BuiltGraph) -> Flask:
+    return _app(settings, built, query_timeout=1.0, max_result_rows=5, max_body_bytes=2000)
+
+
+def _ask(client: FlaskClient, query: str, **headers: str) -> TestResponse:
+    return client.get("/sparql", query_string={"query": query}, headers=headers)
+
+
+def test_pathological_query_is_stopped_with_503_while_a_cheap_one_is_answered(
+    limited: Flask,
+) -> None:
+    answers: list[TestResponse] = []
+    slow = threading.Thread(
+        target=lambda: answers.append(_ask(limited.test_client(), PATHOLOGICAL, **JSON_ACCEPT))
+    )
+    slow.start()
+    cheap = _ask(limited.test_client(), CHEAP)
+    still_running = slow.is_alive()
+    slow.join(timeout=30)
+    assert cheap.status_code == 200
+    assert cheap.get_json() == {"head": {}, "boolean": True}
+    assert still_running, "the cheap query should be answered while the slow one runs"
+    (timed_out,) = answers
+    assert timed_out.status_code == 503
+    body = timed_out.get_json()
+    assert (body["error"], body["limit_seconds"]) == ("query-timeout", 1.0)
+    assert "query_timeout" in body["message"]
+
+
+def test_timeout_error_is_plain_text_without_json_accept(limited: Flask) -> None:
+    response = _ask(limited.test_client(), PATHOLOGICAL)
+    assert response.status_code == 503
+    assert response.mimetype == "text/plain"
+    assert "1 s time limit" in response.get_data(as_text=True)
+
+
+def test_store_serves_again_after_a_timeout(limited: Flask) -> None:
+    client = limited.test_client()
+    assert _ask(client, PATHOLOGICAL).status_code == 503
+    again = [_ask(client, CHEAP).status_code for _ in range(3)]
+    assert again == [200, 200, 200]
+
+
+def test_select_over_the_row_cap_is_cut_and_says_so(limited: Flask) -> None:
+    response = _ask(limited.test_client(), "SELECT * WHERE { ?s ?p ?o }")
+    assert response.status_code == 200
+    assert response.headers[TRUNCATED_HEADER] == "5"
+    assert len(response.get_json()["results"]["bindings"]) == 5
+
+
+@pytest.mark.parametrize(("fmt", "lines"), [("csv", 6), ("tsv", 6)])
+def test_truncated_select_keeps_its_format(limited: Flask, fmt: str, lines: int) -> None:
+    response = limited.test_client().get(
+        "/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": fmt}
+    )
+    assert response.headers[TRUNCATED_HEADER] == "5"
+    assert len(response.get_data(as_text=True).strip().splitlines()) == lines  # header + 5
+
+
+def test_construct_over_the_cap_keeps_that_many_triples(limited: Flask) -> None:
+    response = limited.test_client().get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert response.headers[TRUNCATED_HEADER] == "5"
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 5
+
+
+def test_result_under_the_cap_has_no_truncation_header(limited: Flask) -> None:
+    response = _ask(limited.test_client(), "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5")
+    assert TRUNCATED_HEADER not in response.headers
+    assert len(response.get_json()["results"]["bindings"]) == 5
+
+
+def test_truncated_result_keeps_blank_nodes_and_literals(limited: Flask) -> None:
+    query = (
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        'SELECT ?b ?l WHERE { VALUES ?l { "a\\tb"@en "2"^^xsd:integer } BIND(BNODE() AS ?b) }'
+    )
+    bindings = _ask(limited.test_client(), query).get_json()["results"]["bindings"]
+    assert [row["l"] for row in bindings] == [
+        {"type": "literal", "value": "a\tb", "xml:lang": "en"},
+        {"type": "literal", "value": "2", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
+    ]
+    assert all(row["b"]["type"] == "bnode" for row in bindings)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", "ASK {}" + " " * 3000),
+        ("application/x-www-form-urlencoded", "query=ASK+%7B%7D" + "+" * 3000),
+    ],
+)
+def test_body_over_the_cap_is_413_saying_the_limit(
+    limited: Flask, content_type: str, body: str
+) -> None:
+    response = limited.test_client().post(
+        "/sparql", data=body, content_type=content_type, headers=JSON_ACCEPT
+    )
+    assert response.status_code == 413
+    answer = json.loads(response.get_data())
+    assert (answer["error"], answer["limit_bytes"]) == ("request-too-large", 2000)
+    assert "max_body_bytes" in answer["message"]
+
+
+def test_body_under_the_cap_is_answered(limited: Flask) -> None:
+    response = limited.test_client().post(
+        "/sparql", data="ASK {}", content_type="application/sparql-query"
+    )
+    assert response.status_code == 200
+
+
+def test_query_string_over_the_cap_is_414(settings: Settings, built: BuiltGraph) -> None:
+    app = _app(settings, built, max_query_string_bytes=100)
+    long_query = "ASK { ?s ?p ?o }" + " " * 200
+    response = _ask(app.test_client(), long_query, Accept="text/plain")
+    assert response.status_code == 414
+    assert "over the 100 byte limit" in response.get_data(as_text=True)
+    assert "POST" in response.get_data(as_text=True)
+    assert _ask(app.test_client(), CHEAP).status_code == 200
+
+
+def test_limits_are_checked_when_set() -> None:
+    with pytest.raises(ValueError, match="query_timeout must be positive"):
+        Settings(query_timeout=0)
+    with pytest.raises(ValueError, match="max_query_string_bytes must be within"):
+        Settings(max_query_string_bytes=9000)
+
+
+def test_on_disk_store_is_queried_in_process(tmp_path: Path) -> None:
+    quad = ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.NamedNode("https://e.org/C"))
+    store = OxigraphStore.from_quads([quad], path=tmp_path / "store")
+    runner = runner_for(store, QueryLimits(timeout=30))
+    assert isinstance(runner, InProcessQueryRunner)
+    answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))
+    assert answer.body == b"s\r\nhttps://example.org/s\r\n"
