@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/secgraph/"
 ID, GRAPH = BASE + "id/", BASE + "graph/"
 COUNTRY = ox.NamedNode(BASE + "ontology#Country")
+LINKS_GRAPH = ox.NamedNode(GRAPH + "links")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAMES = frozenset(
     (
@@ -37,10 +38,13 @@ OutTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def read_sources(data_dir: Path) -> list[ox.Quad]:
-    """Every quad of the shipped data files, in file order."""
+    """Every quad of the shipped source graphs, in file order. The curated links graph is left
+    out: it identifies the shared countries, and a permuted copy would pin one country's
+    identifiers on another."""
     quads: list[ox.Quad] = []
     for path in sorted(data_dir.glob("*.trig")):
-        quads.extend(ox.parse(path=path, format=ox.RdfFormat.TRIG))
+        parsed = ox.parse(path=path, format=ox.RdfFormat.TRIG)
+        quads.extend(quad for quad in parsed if quad.graph_name != LINKS_GRAPH)
     return quads
 
 
