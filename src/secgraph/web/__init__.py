@@ -25,6 +25,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(sparql.blueprint)
     for linked_data in (resources, graphs, dumps, void):
         app.register_blueprint(linked_data.blueprint)
+    from secgraph.web import home, query, search, views
+
+    for page in (home, search, query, views):
+        app.register_blueprint(page.blueprint)
     return app
 
 
