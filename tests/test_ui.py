@@ -49,7 +49,8 @@ def test_home_lists_classes_sources_and_examples(ui: FlaskClient) -> None:
 def test_home_html_has_search_box_and_run_links(ui: FlaskClient) -> None:
     page = ui.get("/").get_data(as_text=True)
     assert '<html lang="en">' in page
-    assert '<label for="home-q">' in page and 'id="home-q"' in page
+    assert '<label for="home-q">' in page
+    assert 'id="home-q"' in page
     assert 'href="/query?example=carsi-funding"' in page
 
 
@@ -86,7 +87,8 @@ def test_query_form_post_renders_rows_without_scripts(ui: FlaskClient) -> None:
     page = ui.post("/query", data={"query": query}).get_data(as_text=True)
     assert '<table class="results">' in page
     assert 'href="/id/guatemala"' in page
-    assert "/sparql?query=" in page and "format=csv" in page
+    assert "/sparql?query=" in page
+    assert "format=csv" in page
     assert "/views/network?query=" in page, "IRIs in the result offer the network view"
 
 
@@ -124,10 +126,12 @@ def test_unknown_example_is_404(ui: FlaskClient) -> None:
 def test_timeline_orders_dated_items(ui: FlaskClient) -> None:
     items = _json(ui, "/views/timeline")["items"]
     dates = [item["date"] for item in items]
-    assert "2007-07-18" in dates and "2008-12-12" in dates
+    assert "2007-07-18" in dates
+    assert "2008-12-12" in dates
     assert {item["kind"] for item in items} >= {"event", "agreement"}
     page = ui.get("/views/timeline").get_data(as_text=True)
-    assert "<svg" in page and ">2008</text>" in page
+    assert "<svg" in page
+    assert ">2008</text>" in page
 
 
 def test_funding_chart_counts_each_record_once(ui: FlaskClient) -> None:
@@ -153,4 +157,5 @@ def test_network_of_unknown_resource_is_404(ui: FlaskClient) -> None:
 def test_chart_of_a_query_with_numbers(ui: FlaskClient) -> None:
     query = (ROOT / "queries" / "funding-by-program-fiscal-year.rq").read_text(encoding="utf-8")
     measures = _json(ui, "/views/chart?query=" + quote(query))["measures"]
-    assert measures and all(float(m["value"]) > 0 for m in measures)
+    assert measures
+    assert all(float(m["value"]) > 0 for m in measures)
