@@ -6,11 +6,12 @@ Stated facts carry the source document of their graph; inferred ones are kept ap
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from secgraph.describe import Citation, Description, Link, Source, Statement
+from secgraph.explain import Reason
 from secgraph.labels import Labels, local_name
 from secgraph.namespaces import (
     DCTERMS,
@@ -103,6 +104,36 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """Why an inferred fact holds, as shown: the rule's name and words, and the term it uses."""
+
+    rule: str
+    words: str
+    via: Shown
+
+
+# Hosts of the linked-data hubs a resource may be matched to (owl:sameAs, skos:*Match).
+EXTERNAL_SITES = {
+    "www.wikidata.org": "Wikidata",
+    "wikidata.org": "Wikidata",
+    "sws.geonames.org": "GeoNames",
+    "www.geonames.org": "GeoNames",
+    "dbpedia.org": "DBpedia",
+}
+_MATCHES = _iris(OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
+
+
+def external_links(iris: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``(site, IRI)`` for each IRI on Wikidata, GeoNames or DBpedia, in site order, once each."""
+    found = []
+    for iri in dict.fromkeys(iris):
+        host = iri.split("/")[2] if iri.count("/") >= 2 else ""
+        if host in EXTERNAL_SITES:
+            found.append((EXTERNAL_SITES[host], iri))
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
 class ResourcePage:
     """Everything a resource page shows, in page order."""
 
@@ -113,12 +144,20 @@ class ResourcePage:
     inferred: tuple[Group, ...]
     citations: tuple[Cited, ...]
     incoming: tuple[Incoming, ...]
+    reasons: Mapping[tuple[str, str], Explained] = field(default_factory=dict)
+    """Inferred facts' reasons, by (property IRI, value) as the rows show them."""
+    links_out: tuple[tuple[str, str], ...] = ()
+    """The same thing on Wikidata, GeoNames or DBpedia: (site, IRI)."""
 
 
 def resource_page(
-    description: Description, labels: Labels, sources: Mapping[str, Source]
+    description: Description,
+    labels: Labels,
+    sources: Mapping[str, Source],
+    reasons: Mapping[tuple[str, str], Reason] | None = None,
 ) -> ResourcePage:
-    """Arrange ``description`` for its page; ``sources`` maps graphs to source documents."""
+    """Arrange ``description`` for its page; ``sources`` maps graphs to source documents,
+    ``reasons`` say why inferred statements hold (secgraph.explain)."""
     shower = TermShower(labels, sources, description.nested)
     iri = description.iri.value
     facts = [item for item in description.statements if item.predicate.value != _CITATION]
@@ -135,6 +174,15 @@ def resource_page(
         incoming=tuple(
             _incoming(link, description, shower)
             for link in sorted(description.incoming, key=lambda link: link.statement.inferred)
+        ),
+        reasons={
+            key: Explained(reason.rule, reason.words, shower.iri(reason.via))
+            for key, reason in (reasons or {}).items()
+        },
+        links_out=external_links(
+            item.object.value
+            for item in facts
+            if item.predicate.value in _MATCHES and isinstance(item.object, ox.NamedNode)
         ),
     )
 

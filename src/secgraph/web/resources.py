@@ -16,6 +16,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as BaseResponse
 
 from secgraph.describe import describe, graph_sources, graph_statements
+from secgraph.explain import explain_inferred
 from secgraph.labels import Labels
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SHAPES, sparql_prologue
 from secgraph.shapes import SHAPES_DOCUMENT, load_shapes_store
@@ -144,7 +145,8 @@ def _find_resource(path: str) -> Found | None:
         return None
 
     def page(alternates: list[Alternate]) -> str:
-        shown = resource_page(description, _labels_of(store), graph_sources(store))
+        reasons = explain_inferred(store, description.statements)
+        shown = resource_page(description, _labels_of(store), graph_sources(store), reasons)
         return render_template(
             "resource.html",
             page=shown,

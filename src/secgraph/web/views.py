@@ -26,14 +26,24 @@ from secgraph.web.view_data import KIND_TITLES, kind_of, measures, network_parts
 
 blueprint = Blueprint("views", __name__, url_prefix="/views")
 NEIGHBOUR_LIMIT = 60
-TIMELINE_QUERY = (
-    sparql_prologue()
-    + """SELECT DISTINCT ?item ?itemLabel ?date ?kind WHERE {
+_DATED = """
   { ?item sg:startDate ?date BIND("event" AS ?kind) }
   UNION { ?item a sg:PolicyInstrument ; sg:date ?date BIND("agreement" AS ?kind) }
   UNION { ?item sg:launchDate ?date BIND("launch" AS ?kind) }
-  ?item rdfs:label ?itemLabel
-} ORDER BY ?date"""
+  ?item rdfs:label ?itemLabel"""
+TIMELINE_QUERY = (
+    sparql_prologue()
+    + "SELECT DISTINCT ?item ?itemLabel ?date ?kind WHERE {"
+    + _DATED
+    + "\n} ORDER BY ?date"
+)
+# The resource itself and what links to it or from it, both ways, that has a date.
+TIMELINE_AROUND = (
+    sparql_prologue()
+    + "SELECT DISTINCT ?item ?itemLabel ?date ?kind ?centre WHERE {\n"
+    + "  { BIND(?centre AS ?item) } UNION { ?centre ?p ?item } UNION { ?item ?q ?centre }"
+    + _DATED
+    + "\n} ORDER BY ?date"
 )
 # The inner DISTINCT keeps each record once: the union default graph can give a triple once per
 # graph that holds it, and SUM would count it twice.
@@ -63,8 +73,13 @@ _NEIGHBOURS = (
 
 @blueprint.get("/timeline")
 def timeline() -> Response:
-    """Events, agreements and launches by date; or the rows of ``?query=`` with a date column."""
-    table, query, error = _table(TIMELINE_QUERY)
+    """Events, agreements and launches by date (around ``?iri=`` when given); or the rows of
+    ``?query=`` with a date column."""
+    iri = request.args.get("iri")
+    if iri and "query" not in request.args:
+        table, query, error = _around(iri)
+    else:
+        table, query, error = _table(TIMELINE_QUERY)
     items = timeline_items(table) if table else []
     placed, height = place_timeline(items)
     data = {"query": query, "error": error, "items": [asdict(item) for item in items]}
@@ -146,6 +161,14 @@ def _table(default: str | None) -> tuple[Table | None, str | None, str | None]:
         return to_table(current_store().query(text)), asked, None
     except (SyntaxError, ValueError) as failure:
         return None, asked, f"the query could not be run: {failure}"
+
+
+def _around(iri: str) -> tuple[Table | None, None, str | None]:
+    try:
+        centre = ox.NamedNode(iri)
+    except ValueError:
+        return None, None, f"not an IRI: {iri!r}"
+    return to_table(current_store().query(TIMELINE_AROUND, bindings={"centre": centre})), None, None
 
 
 def _node(key: str, label: str) -> Node:
