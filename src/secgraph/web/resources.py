@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -24,6 +25,7 @@ from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
 from secgraph.web.links import href, iri_for_path
+from secgraph.web.ontology_page import ontology_context
 from secgraph.web.pages import resource_page
 from secgraph.web.representation import (
     HTML,
@@ -167,7 +169,14 @@ def _find_ontology(path: str) -> Found | None:
         return None
     layout = Layout(sections=ONTOLOGY_SECTIONS, namespace=str(SG), limit=10_000)
     # The page is about the ontology's own IRI, ``<base>ontology``, not about its graph.
-    return _document(current_store(), str(ONTOLOGY_GRAPH), layout, "Ontology", iri_for_path(path))
+    return _document(
+        current_store(),
+        str(ONTOLOGY_GRAPH),
+        layout,
+        "Ontology",
+        iri_for_path(path),
+        extra=ontology_context,
+    )
 
 
 def _find_shapes(path: str) -> Found | None:
@@ -179,7 +188,12 @@ def _find_shapes(path: str) -> Found | None:
 
 
 def _document(
-    store: Store, graph: str, layout: Layout, kind: str, iri: str | None = None
+    store: Store,
+    graph: str,
+    layout: Layout,
+    kind: str,
+    iri: str | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
 ) -> Found | None:
     """One graph of ``store`` as a document page about ``iri`` (default: the graph itself);
     labels and sources come from the data store."""
@@ -191,7 +205,10 @@ def _document(
         data = current_store()
         labels, sources = _labels_of(data), graph_sources(data)
         document = document_page(iri or graph, statements, labels, sources, layout)
-        return render_template("document.html", page=document, alternates=alternates, kind=kind)
+        more = extra() if extra is not None else {}
+        return render_template(
+            "document.html", page=document, alternates=alternates, kind=kind, **more
+        )
 
     return Found(quads=lambda: [item.quad() for item in statements], page=page)
 
