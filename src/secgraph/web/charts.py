@@ -116,24 +116,20 @@ class Edge:
 def place_network(
     nodes: Sequence[Node], links: Sequence[tuple[str, str, str]], centre: str | None
 ) -> tuple[list[Node], list[Edge]]:
-    """The ``centre`` node in the middle and the others on rings around it (at most 24 on the
-    inner ring, the rest outside); without a centre all nodes go on rings."""
+    """The ``centre`` node in the middle, the others on a ring around it; past 16 nodes every
+    other one sits on an inner ring, so that neighbouring labels do not collide."""
     middle = NETWORK_SIZE / 2
     placed: dict[str, Node] = {}
     others = [node for node in nodes if node.key != centre]
     for node in nodes:
         if node.key == centre:
             placed[node.key] = _at(node, middle, middle)
-    rings = [others[:24], others[24:]] if centre else [others]
-    for number, ring in enumerate(rings):
-        radius = middle * (0.5 if number == 0 and len(rings) > 1 and ring else 0.82)
-        if centre and number == 0 and not others[24:]:
-            radius = middle * 0.7
-        for index, node in enumerate(ring):
-            angle = 2 * math.pi * index / max(len(ring), 1) - math.pi / 2
-            placed[node.key] = _at(
-                node, middle + radius * math.cos(angle), middle + radius * math.sin(angle)
-            )
+    staggered = len(others) > 16
+    for index, node in enumerate(others):
+        radius = middle * (0.62 if staggered and index % 2 else 0.88)
+        angle = 2 * math.pi * index / max(len(others), 1) - math.pi / 2
+        x, y = middle + radius * math.cos(angle), middle + radius * math.sin(angle)
+        placed[node.key] = _at(node, x, y)
     edges = [
         Edge(placed[source], placed[target], label)
         for source, target, label in links
