@@ -159,3 +159,11 @@ def test_chart_of_a_query_with_numbers(ui: FlaskClient) -> None:
     measures = _json(ui, "/views/chart?query=" + quote(query))["measures"]
     assert measures
     assert all(float(m["value"]) > 0 for m in measures)
+
+
+def test_timeline_around_a_resource_includes_itself_and_its_links(ui: FlaskClient) -> None:
+    iri = "https://w3id.org/secgraph/id/us-sica-dialogue-2008"
+    items = _json(ui, "/views/timeline?iri=" + quote(iri))["items"]
+    hrefs = {item["href"] for item in items}
+    assert "/id/us-sica-dialogue-2008" in hrefs
+    assert len(hrefs) > 1

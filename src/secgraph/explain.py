@@ -2,7 +2,10 @@
 goes through (inverse, sub-property, chain, symmetry, transitivity, subclass, domain, range).
 
 One SPARQL query per statement, every term passed as a binding; no proof search: the first
-premise found that fits the rule is named, which is enough to read the page by.
+premise found that fits the rule is named, which is enough to read the page by. The query
+matches the statement itself in each branch that tests its predicate, so that a remote store's
+VALUES bindings (joined after the branches are evaluated, SPARQL 1.1 Query §18.6) and the
+embedded store's substitution give the same answer.
 """
 
 from __future__ import annotations
@@ -39,10 +42,12 @@ _WHY = (
   UNION { ?p owl:propertyChainAxiom ?chain BIND(?p AS ?via) BIND("prp-spo2" AS ?rule) }
   UNION { ?p a owl:SymmetricProperty . ?o ?p ?s BIND(?p AS ?via) BIND("prp-symp" AS ?rule) }
   UNION { ?p a owl:TransitiveProperty BIND(?p AS ?via) BIND("prp-trp" AS ?rule) }
-  UNION { FILTER(?p = rdf:type) ?s a ?via . ?via rdfs:subClassOf ?o
+  UNION { ?s ?p ?o FILTER(?p = rdf:type) ?s a ?via . ?via rdfs:subClassOf ?o
           FILTER(?via != ?o && isIRI(?via)) BIND("cax-sco" AS ?rule) }
-  UNION { FILTER(?p = rdf:type) ?via rdfs:domain ?o . ?s ?via ?any BIND("prp-dom" AS ?rule) }
-  UNION { FILTER(?p = rdf:type) ?via rdfs:range ?o . ?any ?via ?s BIND("prp-rng" AS ?rule) }
+  UNION { ?s ?p ?o FILTER(?p = rdf:type) ?via rdfs:domain ?o . ?s ?via ?any
+          BIND("prp-dom" AS ?rule) }
+  UNION { ?s ?p ?o FILTER(?p = rdf:type) ?via rdfs:range ?o . ?any ?via ?s
+          BIND("prp-rng" AS ?rule) }
 }"""
 )
 

@@ -28,7 +28,7 @@ blueprint = Blueprint("views", __name__, url_prefix="/views")
 NEIGHBOUR_LIMIT = 60
 _DATED = """
   { ?item sg:startDate ?date BIND("event" AS ?kind) }
-  UNION { ?item a sg:PolicyInstrument ; sg:date ?date BIND("agreement" AS ?kind) }
+  UNION { ?item sg:date ?date BIND("agreement" AS ?kind) }
   UNION { ?item sg:launchDate ?date BIND("launch" AS ?kind) }
   ?item rdfs:label ?itemLabel"""
 TIMELINE_QUERY = (
@@ -37,11 +37,14 @@ TIMELINE_QUERY = (
     + _DATED
     + "\n} ORDER BY ?date"
 )
-# The resource itself and what links to it or from it, both ways, that has a date.
+# The resource itself and what links to it or from it, both ways, that has a date. Each branch
+# binds ?centre by a pattern, so a remote store's VALUES binding (joined after the branches,
+# SPARQL 1.1 Query §18.6) gives what the embedded store's substitution gives.
 TIMELINE_AROUND = (
     sparql_prologue()
     + "SELECT DISTINCT ?item ?itemLabel ?date ?kind ?centre WHERE {\n"
-    + "  { BIND(?centre AS ?item) } UNION { ?centre ?p ?item } UNION { ?item ?q ?centre }"
+    + "  { ?centre a ?type BIND(?centre AS ?item) }\n"
+    + "  UNION { ?centre ?p ?item } UNION { ?item ?q ?centre }"
     + _DATED
     + "\n} ORDER BY ?date"
 )
