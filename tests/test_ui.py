@@ -167,3 +167,17 @@ def test_timeline_around_a_resource_includes_itself_and_its_links(ui: FlaskClien
     hrefs = {item["href"] for item in items}
     assert "/id/us-sica-dialogue-2008" in hrefs
     assert len(hrefs) > 1
+
+
+def test_a_fact_several_sources_state_is_one_row_naming_each(ui: FlaskClient) -> None:
+    page = ui.get("/id/sica").get_data(as_text=True)
+    asserted = page[page.index('id="asserted"') : page.index('id="inferred"')]
+    label_rows = [row for row in asserted.split("<tr")[1:] if ">label</a>" in row]
+    assert len(label_rows) == 1
+    assert label_rows[0].count('<span class="graph">') == 3
+
+
+def test_resource_types_are_listed_once(ui: FlaskClient) -> None:
+    page = ui.get("/id/sica").get_data(as_text=True)
+    types = page[page.index('<p class="types">') :].split("</p>")[0]
+    assert types.count("intergovernmental organization") == 1

@@ -26,7 +26,7 @@ from secgraph.namespaces import (
     TIME,
     XSD,
 )
-from secgraph.web.terms import Row, Shown, TermShower
+from secgraph.web.terms import Provenance, Row, Shown, TermShower
 
 
 def _iris(*terms: object) -> frozenset[str]:
@@ -82,6 +82,8 @@ class Group:
     slug: str
     title: str
     rows: tuple[Row, ...]
+    also: tuple[tuple[Provenance, ...], ...] = ()
+    """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def resource_page(
     facts = [item for item in description.statements if item.predicate.value != _CITATION]
     types = [item for item in facts if item.predicate.value == str(RDF.type)]
     shown_types = [item for item in types if not item.inferred] or types
+    shown_types = list({item.object: item for item in shown_types}.values())  # once per class
     return ResourcePage(
         iri=iri,
         title=labels.label(iri) or local_name(iri),
@@ -203,11 +206,29 @@ def kind(statement: Statement, labels: Labels) -> str:
 
 
 def _groups(statements: Iterable[Statement], shower: TermShower) -> tuple[Group, ...]:
-    grouped: dict[str, list[Row]] = {slug: [] for slug in GROUP_TITLES}
+    """Rows by kind; a fact several sources state is one row listing each of them."""
+    grouped: dict[str, dict[object, tuple[Row, list[Provenance]]]] = {
+        slug: {} for slug in GROUP_TITLES
+    }
     for statement in statements:
-        grouped[kind(statement, shower.labels)].append(shower.row(statement))
+        row = shower.row(statement)
+        rows = grouped[kind(statement, shower.labels)]
+        # A blank node value is its own fact, even when it reads the same as another.
+        same = isinstance(statement.object, ox.BlankNode) or row.provenance is None
+        key = id(row) if same else (statement.predicate, statement.object)
+        if key in rows and row.provenance is not None:
+            rows[key][1].append(row.provenance)
+        else:
+            rows[key] = (row, [])
     return tuple(
-        Group(slug, GROUP_TITLES[slug], tuple(rows)) for slug, rows in grouped.items() if rows
+        Group(
+            slug,
+            GROUP_TITLES[slug],
+            tuple(row for row, _ in rows.values()),
+            tuple(tuple(more) for _, more in rows.values()),
+        )
+        for slug, rows in grouped.items()
+        if rows
     )
 
 
