@@ -121,3 +121,26 @@ def test_console_errors_are_read(browser: Any, base_url: str) -> None:
     browser.execute_script("console.error('planted error')")
     assert any("planted error" in message for message in console_errors(browser))
     assert console_errors(browser) == []
+
+
+def test_keyboard_reaches_skip_link_and_search_with_visible_focus(
+    driver: Any, base_url: str
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(base_url + "/")
+    body = _by(driver, "body")[0]
+    body.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    assert focused.get_attribute("class") == "skip"
+    assert focused.rect["x"] >= 0, "the skip link shows itself when focused"
+    outline = driver.execute_script("return getComputedStyle(arguments[0]).outlineStyle", focused)
+    assert outline == "solid"
+    for _ in range(20):  # Tab on until the header's search field has the focus
+        if driver.switch_to.active_element.get_attribute("id") == "site-search-q":
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    field = driver.switch_to.active_element
+    assert field.get_attribute("id") == "site-search-q"
+    field.send_keys("sica", Keys.ENTER)
+    assert _wait_for(driver, "ol.hits li a").text == "Central American Integration System"
