@@ -28,7 +28,8 @@ blueprint = Blueprint("views", __name__, url_prefix="/views")
 NEIGHBOUR_LIMIT = 60
 _DATED = """
   { ?item sg:startDate ?date BIND("event" AS ?kind) }
-  UNION { ?item sg:date ?date BIND("agreement" AS ?kind) }
+  UNION { ?item sg:date ?date
+          BIND(IF(EXISTS { ?item a sg:PolicyInstrument }, "agreement", "document") AS ?kind) }
   UNION { ?item sg:launchDate ?date BIND("launch" AS ?kind) }
   ?item rdfs:label ?itemLabel"""
 TIMELINE_QUERY = (
