@@ -37,6 +37,10 @@ PAGES = [
     ("/ontology", BROWSER),
     (f"/data?graph={GRAPH.members}", "text/turtle"),
     ("/dumps/secgraph.nq", "*/*"),
+    ("/?format=json", "*/*"),
+    ("/search?q=honduras&format=json", "*/*"),
+    ("/views/network?iri=https://w3id.org/secgraph/id/sica&format=json", "*/*"),
+    ("/views/timeline?iri=https://w3id.org/secgraph/id/guatemala&format=json", "*/*"),
 ]
 
 

@@ -110,6 +110,10 @@ class Settings:
             "Directory of quality-control queries *-violation.rq (rows = defects).", Path
         ),
     )
+    queries_dir: Path = field(
+        default=Path("queries"),
+        metadata=_doc("Directory of named example queries *.rq, offered on the web pages.", Path),
+    )
     store_path: Path | None = field(
         default=None,
         metadata=_doc(
@@ -232,6 +236,7 @@ class Settings:
             "data_dir",
             "shapes_dir",
             "checks_dir",
+            "queries_dir",
             "store_path",
             "data_file",
             "cache_dir",

@@ -47,6 +47,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
         app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(update.blueprint)  # writes: 403/405 unless settings enable them
     app.register_blueprint(graph_store.blueprint)
+    from secgraph.web import home, query, search, views
+
+    for page in (home, search, query, views):
+        app.register_blueprint(page.blueprint)
     return app
 
 

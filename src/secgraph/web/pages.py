@@ -6,11 +6,12 @@ Stated facts carry the source document of their graph; inferred ones are kept ap
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from secgraph.describe import Citation, Description, Link, Source, Statement
+from secgraph.explain import Reason
 from secgraph.labels import Labels, local_name
 from secgraph.namespaces import (
     DCTERMS,
@@ -25,7 +26,7 @@ from secgraph.namespaces import (
     TIME,
     XSD,
 )
-from secgraph.web.terms import Row, Shown, TermShower
+from secgraph.web.terms import Provenance, Row, Shown, TermShower
 
 
 def _iris(*terms: object) -> frozenset[str]:
@@ -81,6 +82,8 @@ class Group:
     slug: str
     title: str
     rows: tuple[Row, ...]
+    also: tuple[tuple[Provenance, ...], ...] = ()
+    """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,36 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """Why an inferred fact holds, as shown: the rule's name and words, and the term it uses."""
+
+    rule: str
+    words: str
+    via: Shown
+
+
+# Hosts of the linked-data hubs a resource may be matched to (owl:sameAs, skos:*Match).
+EXTERNAL_SITES = {
+    "www.wikidata.org": "Wikidata",
+    "wikidata.org": "Wikidata",
+    "sws.geonames.org": "GeoNames",
+    "www.geonames.org": "GeoNames",
+    "dbpedia.org": "DBpedia",
+}
+_MATCHES = _iris(OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
+
+
+def external_links(iris: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``(site, IRI)`` for each IRI on Wikidata, GeoNames or DBpedia, in site order, once each."""
+    found = []
+    for iri in dict.fromkeys(iris):
+        host = iri.split("/")[2] if iri.count("/") >= 2 else ""
+        if host in EXTERNAL_SITES:
+            found.append((EXTERNAL_SITES[host], iri))
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
 class ResourcePage:
     """Everything a resource page shows, in page order."""
 
@@ -113,17 +146,26 @@ class ResourcePage:
     inferred: tuple[Group, ...]
     citations: tuple[Cited, ...]
     incoming: tuple[Incoming, ...]
+    reasons: Mapping[tuple[str, str], Explained] = field(default_factory=dict)
+    """Inferred facts' reasons, by (property IRI, value) as the rows show them."""
+    links_out: tuple[tuple[str, str], ...] = ()
+    """The same thing on Wikidata, GeoNames or DBpedia: (site, IRI)."""
 
 
 def resource_page(
-    description: Description, labels: Labels, sources: Mapping[str, Source]
+    description: Description,
+    labels: Labels,
+    sources: Mapping[str, Source],
+    reasons: Mapping[tuple[str, str], Reason] | None = None,
 ) -> ResourcePage:
-    """Arrange ``description`` for its page; ``sources`` maps graphs to source documents."""
+    """Arrange ``description`` for its page; ``sources`` maps graphs to source documents,
+    ``reasons`` say why inferred statements hold (secgraph.explain)."""
     shower = TermShower(labels, sources, description.nested)
     iri = description.iri.value
     facts = [item for item in description.statements if item.predicate.value != _CITATION]
     types = [item for item in facts if item.predicate.value == str(RDF.type)]
     shown_types = [item for item in types if not item.inferred] or types
+    shown_types = list({item.object: item for item in shown_types}.values())  # once per class
     return ResourcePage(
         iri=iri,
         title=labels.label(iri) or local_name(iri),
@@ -135,6 +177,15 @@ def resource_page(
         incoming=tuple(
             _incoming(link, description, shower)
             for link in sorted(description.incoming, key=lambda link: link.statement.inferred)
+        ),
+        reasons={
+            key: Explained(reason.rule, reason.words, shower.iri(reason.via))
+            for key, reason in (reasons or {}).items()
+        },
+        links_out=external_links(
+            item.object.value
+            for item in facts
+            if item.predicate.value in _MATCHES and isinstance(item.object, ox.NamedNode)
         ),
     )
 
@@ -155,11 +206,29 @@ def kind(statement: Statement, labels: Labels) -> str:
 
 
 def _groups(statements: Iterable[Statement], shower: TermShower) -> tuple[Group, ...]:
-    grouped: dict[str, list[Row]] = {slug: [] for slug in GROUP_TITLES}
+    """Rows by kind; a fact several sources state is one row listing each of them."""
+    grouped: dict[str, dict[object, tuple[Row, list[Provenance]]]] = {
+        slug: {} for slug in GROUP_TITLES
+    }
     for statement in statements:
-        grouped[kind(statement, shower.labels)].append(shower.row(statement))
+        row = shower.row(statement)
+        rows = grouped[kind(statement, shower.labels)]
+        # A blank node value is its own fact, even when it reads the same as another.
+        same = isinstance(statement.object, ox.BlankNode) or row.provenance is None
+        key = id(row) if same else (statement.predicate, statement.object)
+        if key in rows and row.provenance is not None:
+            rows[key][1].append(row.provenance)
+        else:
+            rows[key] = (row, [])
     return tuple(
-        Group(slug, GROUP_TITLES[slug], tuple(rows)) for slug, rows in grouped.items() if rows
+        Group(
+            slug,
+            GROUP_TITLES[slug],
+            tuple(row for row, _ in rows.values()),
+            tuple(tuple(more) for _, more in rows.values()),
+        )
+        for slug, rows in grouped.items()
+        if rows
     )
 
 

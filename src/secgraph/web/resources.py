@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -16,6 +17,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as BaseResponse
 
 from secgraph.describe import describe, graph_sources, graph_statements
+from secgraph.explain import explain_inferred
 from secgraph.labels import Labels
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SHAPES, sparql_prologue
 from secgraph.shapes import SHAPES_DOCUMENT, load_shapes_store
@@ -23,6 +25,7 @@ from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
 from secgraph.web.links import href, iri_for_path
+from secgraph.web.ontology_page import ontology_context
 from secgraph.web.pages import resource_page
 from secgraph.web.representation import (
     HTML,
@@ -144,7 +147,8 @@ def _find_resource(path: str) -> Found | None:
         return None
 
     def page(alternates: list[Alternate]) -> str:
-        shown = resource_page(description, _labels_of(store), graph_sources(store))
+        reasons = explain_inferred(store, description.statements)
+        shown = resource_page(description, _labels_of(store), graph_sources(store), reasons)
         return render_template(
             "resource.html",
             page=shown,
@@ -165,7 +169,14 @@ def _find_ontology(path: str) -> Found | None:
         return None
     layout = Layout(sections=ONTOLOGY_SECTIONS, namespace=str(SG), limit=10_000)
     # The page is about the ontology's own IRI, ``<base>ontology``, not about its graph.
-    return _document(current_store(), str(ONTOLOGY_GRAPH), layout, "Ontology", iri_for_path(path))
+    return _document(
+        current_store(),
+        str(ONTOLOGY_GRAPH),
+        layout,
+        "Ontology",
+        iri_for_path(path),
+        extra=ontology_context,
+    )
 
 
 def _find_shapes(path: str) -> Found | None:
@@ -177,7 +188,12 @@ def _find_shapes(path: str) -> Found | None:
 
 
 def _document(
-    store: Store, graph: str, layout: Layout, kind: str, iri: str | None = None
+    store: Store,
+    graph: str,
+    layout: Layout,
+    kind: str,
+    iri: str | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
 ) -> Found | None:
     """One graph of ``store`` as a document page about ``iri`` (default: the graph itself);
     labels and sources come from the data store."""
@@ -189,7 +205,10 @@ def _document(
         data = current_store()
         labels, sources = _labels_of(data), graph_sources(data)
         document = document_page(iri or graph, statements, labels, sources, layout)
-        return render_template("document.html", page=document, alternates=alternates, kind=kind)
+        more = extra() if extra is not None else {}
+        return render_template(
+            "document.html", page=document, alternates=alternates, kind=kind, **more
+        )
 
     return Found(quads=lambda: [item.quad() for item in statements], page=page)
 

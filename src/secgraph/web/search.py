@@ -1,0 +1,47 @@
+"""Label search ``/search?q=``: ranked hits as HTML or JSON; ranking is secgraph.search's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from secgraph.namespaces import SG
+from secgraph.search import SPARQL_RECIPE, fold
+from secgraph.web.links import href
+from secgraph.web.twins import twin_response
+from secgraph.web.ui import label_index, labels
+
+blueprint = Blueprint("search", __name__)
+MAX_QUERY_LENGTH = 200
+LIMIT = 100
+
+
+@blueprint.get("/search")
+def search() -> Response:
+    """Resources whose English, Spanish or untagged labels contain ``q``, best first."""
+    text = request.args.get("q", "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        message = f"the search text is {len(text)} characters long; at most {MAX_QUERY_LENGTH}"
+        data = _data(text, [], message)
+        return twin_response("search.html", data, status=400, recipe=SPARQL_RECIPE)
+    hits = label_index().search(text, LIMIT) if text else []
+    names = labels()
+    rows = [
+        {
+            "iri": hit.iri,
+            "href": href(hit.iri),
+            "label": names.name(hit.iri),
+            "matched": hit.label,
+            "language": hit.language,
+            "match": hit.match.name.lower(),
+            "alternative": hit.alternative,
+            "types": sorted(names.name(kind) for kind in names.types(hit.iri) if kind in SG)[:3],
+        }
+        for hit in hits
+    ]
+    return twin_response("search.html", _data(text, rows, None), recipe=SPARQL_RECIPE)
+
+
+def _data(text: str, rows: list[dict[str, Any]], error: str | None) -> dict[str, Any]:
+    return {"q": text, "folded": fold(text), "results": rows, "error": error}
