@@ -15,11 +15,12 @@ from secgraph.pipeline import BuiltGraph, build
 from secgraph.store import DEFAULT_GRAPH, OxigraphStore, has_dataset_clause, marker_path
 
 
-def _dataset() -> Dataset:
+def _dataset(*, default: bool = True) -> Dataset:
     dataset = Dataset()
     dataset.graph(GRAPH.one).add((ID.a, SG.name, Literal("one")))
     dataset.graph(GRAPH.two).add((ID.a, SG.name, Literal("two")))
-    dataset.default_graph.add((ID.a, SG.name, Literal("default")))
+    if default:
+        dataset.default_graph.add((ID.a, SG.name, Literal("default")))
     return dataset
 
 
@@ -32,8 +33,44 @@ def _names(result: object) -> list[str]:
 
 
 def test_union_default_graph_queries_every_graph() -> None:
-    store = OxigraphStore.from_dataset(_dataset(), union_default_graph=True)
-    assert _names(store.query(NAMES)) == ["default", "one", "two"]
+    store = OxigraphStore.from_dataset(_dataset(default=False), union_default_graph=True)
+    assert _names(store.query(NAMES)) == ["one", "two"]
+
+
+def test_union_default_graph_holds_a_triple_of_two_graphs_once() -> None:
+    # SPARQL 1.1 Query §13.1: the default graph is an RDF merge, a set; a fact two sources
+    # state is counted once.
+    dataset = _dataset(default=False)
+    dataset.graph(GRAPH.two).add((ID.a, SG.name, Literal("one")))
+    store = OxigraphStore.from_dataset(dataset, union_default_graph=True)
+    assert _names(store.query(NAMES)) == ["one", "two"]
+    count = sparql_prologue() + "SELECT (COUNT(*) AS ?n) WHERE { id:a sg:name ?name }"
+    result = store.query(count)
+    assert isinstance(result, ox.QuerySolutions)
+    assert [row["n"].value for row in result] == ["2"]
+    dumped = store.dump(ox.RdfFormat.N_QUADS).decode()
+    assert len(dumped.splitlines()) == 3  # the materialized default graph is not dumped
+
+
+def test_union_default_graph_refuses_a_triple_of_the_default_graph() -> None:
+    with pytest.raises(ValueError, match="default graph"):
+        OxigraphStore.from_dataset(_dataset(), union_default_graph=True)
+
+
+def test_union_default_graph_follows_replaced_quads(tmp_path: Path) -> None:
+    store = OxigraphStore.from_dataset(
+        _dataset(default=False), path=tmp_path / "store", union_default_graph=True
+    )
+    store.close()
+    writer = OxigraphStore(None, path=tmp_path / "store", writable=True)
+    one = ox.Quad(ox.NamedNode(str(ID.a)), ox.NamedNode(str(SG.name)), ox.Literal("one"))
+    in_two = ox.Quad(one.subject, one.predicate, one.object, ox.NamedNode(str(GRAPH.two)))
+    writer.replace_quads([], [in_two])
+    in_one = ox.Quad(one.subject, one.predicate, one.object, ox.NamedNode(str(GRAPH.one)))
+    writer.replace_quads([in_one], [])
+    assert _names(writer.query(NAMES)) == ["one", "two"]  # still held by graph two
+    writer.replace_quads([in_two], [])
+    assert _names(writer.query(NAMES)) == ["two"]
 
 
 def test_without_union_the_default_graph_is_the_files_own() -> None:
@@ -42,14 +79,14 @@ def test_without_union_the_default_graph_is_the_files_own() -> None:
 
 
 def test_from_clause_is_honoured_even_with_union_default_graph() -> None:
-    store = OxigraphStore.from_dataset(_dataset(), union_default_graph=True)
+    store = OxigraphStore.from_dataset(_dataset(default=False), union_default_graph=True)
     query = NAMES.replace("WHERE", f"FROM <{GRAPH.two}> WHERE")
     assert _names(store.query(query)) == ["two"]
 
 
 def test_protocol_graph_uris_override_from_clauses() -> None:
     # SPARQL 1.1 Protocol §2.1.4.
-    store = OxigraphStore.from_dataset(_dataset())
+    store = OxigraphStore.from_dataset(_dataset(), union_default_graph=False)
     query = NAMES.replace("WHERE", f"FROM <{GRAPH.two}> WHERE")
     assert _names(store.query(query, default_graph_uris=[str(GRAPH.one)])) == ["one"]
     named = sparql_prologue() + "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -59,7 +96,7 @@ def test_protocol_graph_uris_override_from_clauses() -> None:
 
 
 def test_invalid_graph_uri_raises_value_error() -> None:
-    store = OxigraphStore.from_dataset(_dataset())
+    store = OxigraphStore.from_dataset(_dataset(), union_default_graph=False)
     with pytest.raises(ValueError, match="IRI"):
         store.query(NAMES, default_graph_uris=["not an iri"])
 
@@ -89,7 +126,7 @@ def test_graph_sizes_and_named_graphs(built: BuiltGraph) -> None:
         str(INFERRED_GRAPH): 15,
     }
     assert built.store.named_graphs() == sorted(sizes)
-    store = OxigraphStore.from_dataset(_dataset())
+    store = OxigraphStore.from_dataset(_dataset(), union_default_graph=False)
     assert store.graph_sizes()[DEFAULT_GRAPH] == 1
 
 
@@ -114,7 +151,7 @@ def test_warm_start_reuses_on_disk_store(project: Path, tmp_path: Path) -> None:
     settings = Settings(root=project, store_path=tmp_path / "store")
     cold = build(settings)
     assert not cold.stats.warm_start
-    assert marker_path(tmp_path / "store").read_text() == cold.store.version
+    assert marker_path(tmp_path / "store").read_text().splitlines()[0] == cold.store.version
     assert isinstance(cold.store, OxigraphStore)
     cold.store.close()
 
@@ -144,18 +181,20 @@ def test_warm_start_reuses_on_disk_store(project: Path, tmp_path: Path) -> None:
 
 def test_reuse_refuses_a_store_built_from_other_sources(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    store = OxigraphStore.from_dataset(_dataset(), path=path, version="one")
+    store = OxigraphStore.from_dataset(_dataset(default=False), path=path, version="one")
     store.close()
     assert OxigraphStore.reuse(path, version="two") is None
     reused = OxigraphStore.reuse(path, version="one")
     assert reused is not None
-    assert _names(reused.query(NAMES)) == ["default", "one", "two"]
+    assert _names(reused.query(NAMES)) == ["one", "two"]
 
 
 def test_reopened_on_disk_store_is_read_only(tmp_path: Path) -> None:
-    store = OxigraphStore.from_dataset(_dataset(), path=tmp_path / "store", version="v")
+    store = OxigraphStore.from_dataset(
+        _dataset(default=False), path=tmp_path / "store", version="v"
+    )
     store.before_fork()
-    assert _names(store.query(NAMES)) == ["default", "one", "two"]
+    assert _names(store.query(NAMES)) == ["one", "two"]
     with pytest.raises(RuntimeError, match="read-write"):
         store._db().add(ox.Quad(ox.NamedNode(str(ID.b)), ox.NamedNode(str(SG.p)), ox.Literal("x")))
 
@@ -177,7 +216,8 @@ def test_bindings_fix_variables_without_touching_the_query_text() -> None:
         [
             ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1")),
             ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("2")),
-        ]
+        ],
+        union_default_graph=False,
     )
     result = store.query(
         "SELECT ?s ?o WHERE { ?s <http://e/p> ?o }", bindings={"s": ox.NamedNode("http://e/b")}

@@ -145,11 +145,27 @@ def marker_path(path: Path) -> Path:
     return path.with_name(path.name + ".fingerprint")
 
 
+# With the union default graph, the default graph holds each triple of the named graphs once:
+# SPARQL 1.1 Query §13.1 makes a default graph a set (an RDF merge), but pyoxigraph's
+# use_default_graph_as_union yields a triple once per graph holding it, so a SUM or COUNT over
+# the default graph would count facts two sources state twice. The copy is derived data: dumps,
+# quads() and graph sizes leave it out.
+_MATERIALIZE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Recorded in the on-disk marker, so a store laid out otherwise is rebuilt, not reused.
+_UNION_LAYOUT = "default-graph: union of the named graphs, materialized"
+
+
+def _marker_text(version: str, union_default_graph: bool) -> str:
+    return f"{version}\n{_UNION_LAYOUT}\n" if union_default_graph else version
+
+
 class OxigraphStore:
     """An embedded pyoxigraph store, in memory or on disk.
 
     On disk, the build writes a marker file beside the store once loading is complete; a later
     process reuses the store when the marker matches (warm start) and opens it read-only.
+    With ``union_default_graph``, the default graph is the set union of the named graphs,
+    materialized when the store is loaded and kept so by ``replace_quads``.
     """
 
     def __init__(
@@ -166,6 +182,8 @@ class OxigraphStore:
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
         self._writable = writable
+        if handle is not None and union_default_graph:
+            handle.update(_MATERIALIZE_UNION)  # idempotent: the default graph is a set
 
     @classmethod
     def from_quads(
@@ -176,18 +194,23 @@ class OxigraphStore:
         union_default_graph: bool = True,
         version: str = "",
     ) -> OxigraphStore:
-        """Load ``quads`` into a new store (replacing what an on-disk one held)."""
+        """Load ``quads`` into a new store (replacing what an on-disk one held). With
+        ``union_default_graph`` every quad must be in a named graph: the default graph is their
+        union, and a triple of its own would be lost from dumps (ValueError)."""
+        if union_default_graph:
+            quads = _named_only(quads)
         if path is None:
             handle = ox.Store()
             handle.extend(quads)
-        else:
-            marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
-            handle = ox.Store(str(path))
-            handle.clear()
-            handle.bulk_extend(quads)
-            handle.flush()
-            _write_atomically(marker_path(path), version)
-        return cls(handle, path=path, union_default_graph=union_default_graph, version=version)
+            return cls(handle, union_default_graph=union_default_graph, version=version)
+        marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
+        handle = ox.Store(str(path))
+        handle.clear()
+        handle.bulk_extend(quads)
+        store = cls(handle, path=path, union_default_graph=union_default_graph, version=version)
+        handle.flush()
+        _write_atomically(marker_path(path), _marker_text(version, union_default_graph))
+        return store
 
     @classmethod
     def from_dataset(
@@ -210,7 +233,8 @@ class OxigraphStore:
     ) -> OxigraphStore | None:
         """Return the on-disk store at ``path`` if it was built from ``version``, else None."""
         marker = marker_path(path)
-        if not (path.is_dir() and marker.is_file()) or marker.read_text() != version:
+        expected = _marker_text(version, union_default_graph)
+        if not (path.is_dir() and marker.is_file()) or marker.read_text() != expected:
             return None
         return cls(None, path=path, union_default_graph=union_default_graph, version=version)
 
@@ -241,9 +265,16 @@ class OxigraphStore:
         if self._path is not None and not self._writable:
             raise PermissionError(f"the store at {self._path} was opened read-only")
         database = self._db()
+        removed, added = list(removed), list(added)
         for quad in removed:
             database.remove(quad)
         database.extend(added)
+        if self._union:  # keep the default graph the union of the named graphs
+            database.extend(_in_default_graph(quad) for quad in added)
+            for quad in removed:
+                held = database.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+                if not any(other.graph_name != ox.DefaultGraph() for other in held):
+                    database.remove(_in_default_graph(quad))
 
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()
@@ -291,11 +322,8 @@ class OxigraphStore:
                 named_graphs=[ox.NamedNode(iri) for iri in named_graph_uris or ()],
                 substitutions=substitutions,
             )
-        # pyoxigraph's union flag would override a FROM clause, so only set it without one.
-        union = self._union and not has_dataset_clause(sparql)
-        return self._db().query(
-            sparql, use_default_graph_as_union=union, substitutions=substitutions
-        )
+        # With the union default graph, the default graph already holds it (see _MATERIALIZE_UNION).
+        return self._db().query(sparql, substitutions=substitutions)
 
     def named_graphs(self) -> list[str]:
         return sorted(str(graph.value) for graph in self._db().named_graphs())
@@ -305,6 +333,8 @@ class OxigraphStore:
             name: sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.NamedNode(name)))
             for name in self.named_graphs()
         }
+        if self._union:  # the default graph is derived from the named ones
+            return sizes
         default = sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return {DEFAULT_GRAPH: default, **sizes} if default else sizes
 
@@ -312,10 +342,28 @@ class OxigraphStore:
         return serialize_quads(self._quads(exclude_graphs), rdf_format)
 
     def _quads(self, exclude_graphs: Sequence[str]) -> Iterator[ox.Quad]:
-        excluded = {ox.NamedNode(name) for name in exclude_graphs}
+        excluded: set[ox.NamedNode | ox.DefaultGraph] = {
+            ox.NamedNode(name) for name in exclude_graphs
+        }
+        if self._union:
+            excluded.add(ox.DefaultGraph())  # derived: the union of the named graphs
         for quad in self._db():
             if quad.graph_name not in excluded:
                 yield quad
+
+
+def _named_only(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    for quad in quads:
+        if quad.graph_name == ox.DefaultGraph():
+            raise ValueError(
+                f"a triple in the default graph ({quad.subject} {quad.predicate} ...): with the"
+                " union default graph every triple must be in a named graph"
+            )
+        yield quad
+
+
+def _in_default_graph(quad: ox.Quad) -> ox.Quad:
+    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
 def _write_atomically(path: Path, text: str) -> None:
