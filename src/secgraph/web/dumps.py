@@ -17,16 +17,8 @@ from flask.blueprints import BlueprintSetupState
 from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.store import Store
 from secgraph.web import current_store
-from secgraph.web.representation import (
-    JSON_LD,
-    N_QUADS,
-    N_TRIPLES,
-    RDF_XML,
-    TRIG,
-    TURTLE,
-    Representation,
-    plain,
-)
+from secgraph.web.negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, Format
+from secgraph.web.responses import plain
 
 blueprint = Blueprint("dumps", __name__)
 STEM = "secgraph"
@@ -41,7 +33,7 @@ class DumpFile:
     """One downloadable file: its name, its format, and whether it leaves out the inferences."""
 
     filename: str
-    rep: Representation
+    rep: Format
     asserted_only: bool
 
     @property
@@ -94,7 +86,7 @@ def dump(filename: str) -> Response:
         return plain(404, f"no dump named {filename!r}; there are {names}")
     store = current_store()
     body = dump_bytes(store, found)
-    response = Response(body, mimetype=found.rep.media_type)
+    response = Response(body, content_type=found.rep.content_type)
     # A store built in code has no version; then the content names itself.
     response.set_etag(store.version or hashlib.sha256(body).hexdigest())
     response.last_modified = served_since()

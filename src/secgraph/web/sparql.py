@@ -27,6 +27,7 @@ from secgraph.web.negotiation import (
     SOLUTIONS_FORMATS,
     Format,
     NotAcceptableError,
+    Serializer,
     choose_format,
 )
 from secgraph.web.service import SD_PREFIXES, Deployment, describe_service
@@ -198,7 +199,7 @@ def _render(result: QueryResult, wanted: str | None) -> Response:
     return Response(body, content_type=chosen.content_type)
 
 
-def _serialize(result: QueryResult, serializer: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+def _serialize(result: QueryResult, serializer: Serializer | None) -> bytes:
     if isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.RdfFormat):
         return ox.serialize(result, format=serializer, prefixes=PREFIXES) or b""
     if not isinstance(result, ox.QueryTriples) and isinstance(serializer, ox.QueryResultsFormat):
