@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,11 @@ class Store(Protocol):
     @property
     def version(self) -> str:
         """Identifies the data: changes whenever the sources change."""
+        ...
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the data last changed (the newest source file, the publication); None: unknown."""
         ...
 
     def query(
@@ -159,11 +165,13 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        modified: datetime | None = None,
     ) -> None:
         if handle is None and path is None:
             raise ValueError("an in-memory store needs its handle")
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
+        self._modified = modified
 
     @classmethod
     def from_quads(
@@ -173,6 +181,7 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        modified: datetime | None = None,
     ) -> OxigraphStore:
         """Load ``quads`` into a new store (replacing what an on-disk one held)."""
         if path is None:
@@ -185,7 +194,13 @@ class OxigraphStore:
             handle.bulk_extend(quads)
             handle.flush()
             _write_atomically(marker_path(path), version)
-        return cls(handle, path=path, union_default_graph=union_default_graph, version=version)
+        return cls(
+            handle,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
+        )
 
     @classmethod
     def from_dataset(
@@ -195,26 +210,46 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        modified: datetime | None = None,
     ) -> OxigraphStore:
         """Load an rdflib Dataset, graph names and blank nodes preserved."""
         quads = quads_to_oxigraph(dataset.quads((None, None, None, None)))
         return cls.from_quads(
-            quads, path=path, union_default_graph=union_default_graph, version=version
+            quads,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
         )
 
     @classmethod
     def reuse(
-        cls, path: Path, *, version: str, union_default_graph: bool = True
+        cls,
+        path: Path,
+        *,
+        version: str,
+        union_default_graph: bool = True,
+        modified: datetime | None = None,
     ) -> OxigraphStore | None:
         """Return the on-disk store at ``path`` if it was built from ``version``, else None."""
         marker = marker_path(path)
         if not (path.is_dir() and marker.is_file()) or marker.read_text() != version:
             return None
-        return cls(None, path=path, union_default_graph=union_default_graph, version=version)
+        return cls(
+            None,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
+        )
 
     @property
     def version(self) -> str:
         return self._version
+
+    @property
+    def modified(self) -> datetime | None:
+        return self._modified
 
     def _db(self) -> ox.Store:
         if self._handle is None:

@@ -6,26 +6,24 @@ clients revalidate for free (RFC 9110 §13.1).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from threading import Lock
 
-from flask import Blueprint, Response, current_app, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, current_app
 
 from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, Format
 from secgraph.web.responses import plain
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("dumps", __name__)
 STEM = "secgraph"
 ASSERTED = "-asserted"
 FORMATS = (TRIG, N_QUADS, TURTLE, N_TRIPLES, JSON_LD, RDF_XML)
 """TriG, N-Quads and JSON-LD keep each statement's graph; the others merge the graphs."""
-_CACHE, _SINCE = "secgraph.dumps", "secgraph.served_since"
+_CACHE = "secgraph.dumps"
 
 
 @dataclass(frozen=True)
@@ -65,18 +63,6 @@ class _Cache:
     lock: Lock
 
 
-@blueprint.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    # Built before the workers fork: every worker reports the same build time.
-    state.app.extensions[_SINCE] = datetime.now(UTC).replace(microsecond=0)
-
-
-def served_since() -> datetime:
-    """When this app was built from the store: the Last-Modified of what it derives from it."""
-    since: datetime = current_app.extensions[_SINCE]
-    return since
-
-
 @blueprint.get("/dumps/<filename>")
 def dump(filename: str) -> Response:
     """One dump file; 304 when the client's copy (If-None-Match, If-Modified-Since) is current."""
@@ -87,12 +73,8 @@ def dump(filename: str) -> Response:
     store = current_store()
     body = dump_bytes(store, found)
     response = Response(body, content_type=found.rep.content_type)
-    # A store built in code has no version; then the content names itself.
-    response.set_etag(store.version or hashlib.sha256(body).hexdigest())
-    response.last_modified = served_since()
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.make_conditional(request)  # 304 in place when the client is current
-    return response
+    return revalidate(response, store)  # one URL, one format: the version alone tags it
 
 
 def dump_bytes(store: Store, dump_file: DumpFile) -> bytes:

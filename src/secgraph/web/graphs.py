@@ -23,6 +23,7 @@ from secgraph.web.negotiation import (
     choose_format,
 )
 from secgraph.web.responses import negotiated, plain, refusal, serialize
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("graphs", __name__)
 _DEFAULT_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -82,11 +83,8 @@ def read() -> Response:
         # §5.1: the graph "does not exist in the server" -> 404 Not Found.
         return plain(404, f"no graph named {target.graph} in this store")
     response = negotiated(Response(_body(store, target, rep), content_type=rep.content_type))
-    if store.version:
-        # §5.2: "SHOULD be made cacheable": the data version names the content.
-        response.set_etag(f"{store.version}-{rep.extension}")
-    response.make_conditional(request)  # 304 in place when the client is current
-    return response
+    # §5.2: "SHOULD be made cacheable": the data version names the content.
+    return revalidate(response, store, rep.extension)
 
 
 def _body(store: Store, target: Target, rep: Format) -> bytes:

@@ -33,6 +33,7 @@ from secgraph.web.negotiation import (
 )
 from secgraph.web.pages import resource_page
 from secgraph.web.responses import empty_rdf, negotiated, rdf_response, refusal
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("resources", __name__)
 INCOMING_LIMIT = 500
@@ -130,7 +131,8 @@ def _answer(path: str, find: Callable[[str], Found | None]) -> Response:
     response.headers["Link"] = ", ".join(
         f'<{twin.href}>; rel="alternate"; type="{twin.media_type}"' for twin in alternates
     )
-    return response
+    # The data's version covers every resource (the shapes are among its sources).
+    return revalidate(response, current_store(), rep.extension)
 
 
 def _find_resource(path: str) -> Found | None:

@@ -15,10 +15,11 @@ from secgraph import catalog
 from secgraph.catalog import Access, Distribution, Statistics
 from secgraph.store import Store
 from secgraph.web import current_store
-from secgraph.web.dumps import DUMPS, served_since
+from secgraph.web.dumps import DUMPS
 from secgraph.web.links import public_url
 from secgraph.web.negotiation import SINGLE_GRAPH, NotAcceptableError, choose_format
 from secgraph.web.responses import rdf_response, refusal
+from secgraph.web.validators import data_modified, revalidate
 
 blueprint = Blueprint("void", __name__)
 PATH = ".well-known/void"
@@ -34,8 +35,9 @@ def describe_dataset() -> Response:
     except NotAcceptableError as error:
         return refusal(error)
     store = current_store()
-    triples = catalog.describe_dataset(statistics(store), access(), served_since())
-    return rdf_response((ox.Quad(t.subject, t.predicate, t.object) for t in triples), rep)
+    triples = catalog.describe_dataset(statistics(store), access(), data_modified(store))
+    response = rdf_response((ox.Quad(t.subject, t.predicate, t.object) for t in triples), rep)
+    return revalidate(response, store, rep.extension)
 
 
 def statistics(store: Store) -> Statistics:
