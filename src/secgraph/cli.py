@@ -193,6 +193,7 @@ def export(
 )
 @setting_option("union_default_graph", "--union-default-graph/--no-union-default-graph")
 @setting_option("store_url", metavar="URL")
+@setting_option("public_url", metavar="URL")
 @click.pass_context
 def serve(ctx: click.Context, /, **server: Any) -> None:
     """Serve /sparql with gunicorn; the graph is built once, before workers fork, or read from
