@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from html_tree import parse_html, text_of
+from rdf_bodies import parse_body
 from secgraph.config import Settings
 from secgraph.namespaces import BASE, GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDFS, SG
 from secgraph.pipeline import BuiltGraph
@@ -46,7 +47,7 @@ def _page(client: FlaskClient, path: str) -> object:
 
 
 def _quads(response: TestResponse, rdf_format: ox.RdfFormat) -> list[ox.Quad]:
-    return list(ox.parse(response.get_data(), rdf_format))
+    return parse_body(response.get_data(), rdf_format)
 
 
 def _nn(term: object) -> ox.NamedNode:

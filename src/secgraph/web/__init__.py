@@ -17,14 +17,25 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.extensions[_STORE] = store
     app.extensions["secgraph.settings"] = settings
 
-    from secgraph.web import cors, dumps, errors, graphs, resources, sparql, validators, void
+    from secgraph.web import (
+        context,
+        cors,
+        dumps,
+        errors,
+        frames,
+        graphs,
+        resources,
+        sparql,
+        validators,
+        void,
+    )
 
     cors.init_app(app)
     validators.init_app(app)
     errors.init_app(app)
     app.register_error_handler(RemoteError, _bad_gateway)
     app.register_blueprint(sparql.blueprint)
-    for linked_data in (resources, graphs, dumps, void):
+    for linked_data in (resources, graphs, dumps, void, context, frames):
         app.register_blueprint(linked_data.blueprint)
     return app
 

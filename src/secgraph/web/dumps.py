@@ -11,9 +11,11 @@ from threading import Lock
 
 from flask import Blueprint, Response, current_app
 
+from secgraph.jsonld import dump_jsonld
 from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.store import Store
 from secgraph.web import current_store
+from secgraph.web.context import current_writer
 from secgraph.web.negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, Format
 from secgraph.web.responses import plain
 from secgraph.web.validators import revalidate
@@ -88,6 +90,9 @@ def dump_bytes(store: Store, dump_file: DumpFile) -> bytes:
             if dump_file.rep.rdf_format is None:
                 raise TypeError(f"{dump_file.rep.label} is no RDF format")
             excluded = [str(INFERRED_GRAPH)] if dump_file.asserted_only else []
-            body = store.dump(dump_file.rep.rdf_format, exclude_graphs=excluded)
+            if dump_file.rep is JSON_LD:
+                body = dump_jsonld(store, current_writer(), excluded)
+            else:
+                body = store.dump(dump_file.rep.rdf_format, exclude_graphs=excluded)
             cache.bodies[dump_file.filename] = body
     return body

@@ -13,10 +13,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
+from secgraph.jsonld import dump_jsonld
 from secgraph.store import Store
 from secgraph.web import current_store
+from secgraph.web.context import current_writer
 from secgraph.web.negotiation import (
     DATASET,
+    JSON_LD,
     SINGLE_GRAPH,
     Format,
     NotAcceptableError,
@@ -91,6 +94,8 @@ def _body(store: Store, target: Target, rep: Format) -> bytes:
     if target.dataset:
         if rep.rdf_format is None:  # DATASET offers RDF formats only
             raise TypeError(f"{rep.label} cannot hold a dataset")
+        if rep is JSON_LD:
+            return dump_jsonld(store, current_writer())
         return store.dump(rep.rdf_format)
     if target.graph is not None:
         result = store.query(_NAMED_GRAPH, bindings={"graph": ox.NamedNode(target.graph)})

@@ -22,6 +22,7 @@ from secgraph.shapes import SHAPES_DOCUMENT, load_shapes_store
 from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
+from secgraph.web.frames import framed
 from secgraph.web.links import href, iri_for_path
 from secgraph.web.negotiation import (
     HTML,
@@ -67,7 +68,11 @@ def _setup(state: BlueprintSetupState) -> None:
 
 @blueprint.get("/id/<path:slug>")
 def resource(slug: str) -> Response:
-    """A described resource: its facts, citations, inferred facts and incoming links."""
+    """A described resource: its facts, citations, inferred facts and incoming links; with
+    ``?frame=<name>``, its tree in that JSON-LD frame (web.frames)."""
+    name = request.args.get("frame")
+    if name is not None:
+        return framed(name, focus=iri_for_path("id/" + slug))
     return _answer("id/" + slug, _find_resource)
 
 

@@ -10,8 +10,18 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from flask import Response
 
+from secgraph.jsonld import to_bytes
 from secgraph.namespaces import PREFIXES
-from secgraph.web.negotiation import N_QUADS, N_TRIPLES, TRIG, TURTLE, Format, NotAcceptableError
+from secgraph.web.context import current_writer
+from secgraph.web.negotiation import (
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    TRIG,
+    TURTLE,
+    Format,
+    NotAcceptableError,
+)
 
 _COMMENTS = frozenset({TURTLE, N_TRIPLES, TRIG, N_QUADS})
 
@@ -23,6 +33,8 @@ def serialize(quads: Iterable[ox.Quad], fmt: Format, *, keep_graphs: bool | None
     if rdf_format is None:
         raise ValueError(f"{fmt.label} is not an RDF syntax")
     keep = fmt.keeps_graphs if keep_graphs is None else keep_graphs
+    if fmt is JSON_LD:  # compacted with the secgraph context, not pyoxigraph's expanded form
+        return to_bytes(current_writer().compact(quads, keep_graphs=keep))
     if keep and rdf_format.supports_datasets:
         return ox.serialize(list(quads), format=rdf_format, prefixes=PREFIXES) or b""
     triples = list(dict.fromkeys(quad.triple for quad in quads))  # merge graphs, keep order
