@@ -128,14 +128,16 @@ def _expanded(quads: Iterable[ox.Quad], keep_graphs: bool) -> list[dict[str, Any
     return expanded
 
 
-def _reason(error: Exception) -> str:
-    """The innermost cause of a pyld error: pyld wraps the loader's own error."""
-    cause: Any = error
-    while isinstance(cause, jsonld.JsonLdError) and isinstance(cause.details, dict):
-        inner = cause.details.get("cause")
-        if inner is None:
-            break
-        cause = inner
-    if isinstance(cause, JsonLdInputError):
-        return str(cause)
-    return f"invalid JSON-LD: {getattr(cause, 'args', [cause])[0]}"
+def _reason(error: BaseException) -> str:
+    """What went wrong, from pyld's chain of errors: the loader's refusal when it is there,
+    else pyld's innermost message."""
+    cause: BaseException | None = error
+    innermost = error
+    while cause is not None:
+        if isinstance(cause, JsonLdInputError):
+            return str(cause)
+        innermost = cause
+        details = getattr(cause, "details", None)
+        inner = details.get("cause") if isinstance(details, dict) else None
+        cause = inner if isinstance(inner, BaseException) else cause.__cause__ or cause.__context__
+    return f"invalid JSON-LD: {innermost.args[0] if innermost.args else innermost}"
