@@ -177,3 +177,12 @@ def test_unversioned_context_redirects_to_the_current(client: FlaskClient, path:
 
 def test_unknown_context_version_is_404(client: FlaskClient) -> None:
     assert client.get("/context/0.0.1.jsonld").status_code == 404
+
+
+def test_two_writers_keep_their_own_context_for_one_url() -> None:
+    # pyld caches resolved contexts globally by URL; each writer must resolve its own.
+    document = json.dumps({"@context": CONTEXT_URL, "@id": "https://e.org/a", "k": "v"})
+    first = JsonLdWriter({"@context": {"k": "https://e.org/first"}})
+    second = JsonLdWriter({"@context": {"k": "https://e.org/second"}})
+    assert [q.predicate.value for q in first.to_quads(document)] == ["https://e.org/first"]
+    assert [q.predicate.value for q in second.to_quads(document)] == ["https://e.org/second"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from secgraph.jsonld_context import CONTEXT_URL, build_context, context_file, read_context
 from secgraph.store import Store
@@ -56,6 +57,9 @@ class JsonLdWriter:
     context: dict[str, Any]
     """The context document, ``{"@context": {...}}``."""
     url: str = CONTEXT_URL
+    _resolved: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """This writer's own cache of resolved contexts: pyld's default cache is global and keyed
+    by URL, and two projects (a test fixture and the repository) may give one URL two contexts."""
 
     @classmethod
     def for_ontology(cls, ontology_dir: Path) -> JsonLdWriter:
@@ -71,7 +75,9 @@ class JsonLdWriter:
         return LocalLoader({self.url: self.context})
 
     def _options(self, **extra: Any) -> dict[str, Any]:
-        return {"documentLoader": self.loader, **extra}
+        loader = self.loader
+        resolver = ContextResolver(self._resolved, loader)
+        return {"documentLoader": loader, "contextResolver": resolver, **extra}
 
     def compact(self, quads: Iterable[ox.Quad], *, keep_graphs: bool = True) -> dict[str, Any]:
         """The quads compacted with the context; merged into one graph unless ``keep_graphs``."""
