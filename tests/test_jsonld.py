@@ -180,7 +180,8 @@ def test_unknown_context_version_is_404(client: FlaskClient) -> None:
 
 
 def test_two_writers_keep_their_own_context_for_one_url() -> None:
-    # pyld caches resolved contexts globally by URL; each writer must resolve its own.
+    # One URL, two context documents (a fixture project and the repository): each writer
+    # resolves its own.
     document = json.dumps({"@context": CONTEXT_URL, "@id": "https://e.org/a", "k": "v"})
     first = JsonLdWriter({"@context": {"k": "https://e.org/first"}})
     second = JsonLdWriter({"@context": {"k": "https://e.org/second"}})

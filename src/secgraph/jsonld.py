@@ -58,8 +58,8 @@ class JsonLdWriter:
     """The context document, ``{"@context": {...}}``."""
     url: str = CONTEXT_URL
     _resolved: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """This writer's own cache of resolved contexts: pyld's default cache is global and keyed
-    by URL, and two projects (a test fixture and the repository) may give one URL two contexts."""
+    """This writer's own cache of resolved contexts, instead of pyld's process-wide one: two
+    projects (a test fixture and the repository) give the one context URL two documents."""
 
     @classmethod
     def for_ontology(cls, ontology_dir: Path) -> JsonLdWriter:
