@@ -11,6 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from secgraph.cli import EXIT_INVALID, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, main
+from secgraph.jsonld import JsonLdWriter
+from secgraph.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, sparql_prologue
 
 ROOT = ["--root", str(Path(__file__).parent / "fixtures" / "project")]
@@ -121,6 +123,27 @@ def test_export_asserted_only_leaves_out_inferences(capsys: pytest.CaptureFixtur
     graphs = {q.graph_name.value for q in ox.parse(out.encode(), ox.RdfFormat.N_QUADS)}
     assert str(INFERRED_GRAPH) not in graphs
     assert str(GRAPH.members) in graphs
+
+
+def test_export_json_ld_is_compacted_and_keeps_every_statement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "graph.jsonld"
+    code, _, _ = run(capsys, *ROOT, "export", "--format", "jsonld", "--out", str(out))
+    assert code == EXIT_OK
+    assert json.loads(out.read_text(encoding="utf-8"))["@context"] == CONTEXT_URL
+    _, nquads, _ = run(capsys, *ROOT, "export", "--format", "nquads")
+    from_jsonld = JsonLdWriter.for_ontology(Path(ROOT[1]) / "ontology").to_quads(out.read_bytes())
+    expected = list(ox.parse(nquads.encode(), ox.RdfFormat.N_QUADS))
+    # Same statements in the same graphs (blank nodes aside: test_jsonld checks isomorphism).
+    assert len(from_jsonld) == len(expected)
+    assert {q for q in from_jsonld if not _has_blank(q)} == {
+        q for q in expected if not _has_blank(q)
+    }
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 def test_build_writes_the_materialized_dataset(

@@ -1,9 +1,10 @@
-"""describe.py, labels.py, web/representation.py: the core that pages and their twins use."""
+"""describe.py, labels.py, web/negotiation.py: the core that pages and their twins use."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -11,13 +12,12 @@ from secgraph.describe import describe, graph_sources
 from secgraph.labels import Labels, pick_label
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, SG
 from secgraph.pipeline import BuiltGraph
-from secgraph.web.representation import (
+from secgraph.web.negotiation import (
     PAGE,
     SINGLE_GRAPH,
     NotAcceptableError,
-    UnknownFormatError,
     by_suffix,
-    choose,
+    choose_format,
 )
 
 
@@ -64,9 +64,9 @@ def test_labels_prefer_english_and_fall_back_to_the_local_name(cited_built: Buil
     assert pick_label([(0, "es", "Sistema"), (1, "en", "System"), (0, "", "plain")]) == "System"
 
 
-def _request(accept: str | None = None, query: str = "") -> Request:
+def _accept(accept: str | None = None) -> MIMEAccept:
     headers = {"Accept": accept} if accept is not None else {}
-    return Request(EnvironBuilder(path="/", query_string=query, headers=headers).get_environ())
+    return Request(EnvironBuilder(path="/", headers=headers).get_environ()).accept_mimetypes
 
 
 @pytest.mark.parametrize(
@@ -81,18 +81,19 @@ def _request(accept: str | None = None, query: str = "") -> Request:
     ],
 )
 def test_accept_picks_the_page_representation(accept: str | None, expected: str) -> None:
-    assert choose(_request(accept), PAGE).media_type == expected
+    assert choose_format(_accept(accept), PAGE).media_type == expected
 
 
 def test_format_parameter_wins_over_accept() -> None:
-    assert choose(_request("text/html", "format=nt"), PAGE).media_type == "application/n-triples"
-    with pytest.raises(UnknownFormatError, match="unknown format 'png'"):
-        choose(_request(None, "format=png"), PAGE)
+    chosen = choose_format(_accept("text/html"), PAGE, "nt")
+    assert chosen.media_type == "application/n-triples"
+    with pytest.raises(NotAcceptableError, match="cannot answer format=png"):
+        choose_format(_accept(None), PAGE, "png")
 
 
 def test_nothing_acceptable_raises() -> None:
     with pytest.raises(NotAcceptableError):
-        choose(_request("text/html"), SINGLE_GRAPH)
+        choose_format(_accept("text/html"), SINGLE_GRAPH)
 
 
 @pytest.mark.parametrize(

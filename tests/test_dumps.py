@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
+from rdf_bodies import parse_body
 from secgraph.config import Settings
 from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.pipeline import BuiltGraph
@@ -34,7 +35,7 @@ def test_each_dump_is_a_download_of_the_whole_graph(
     assert response.last_modified is not None
     rdf_format = dump.rep.rdf_format
     assert rdf_format is not None
-    served = list(ox.parse(response.get_data(), rdf_format))
+    served = parse_body(response.get_data(), rdf_format)
     stored = [
         quad
         for quad in _stored(cited_built)

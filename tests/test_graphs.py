@@ -11,6 +11,7 @@ from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
+from rdf_bodies import parse_body
 from secgraph.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from secgraph.pipeline import BuiltGraph
 from secgraph.terms import quad_to_rdflib
@@ -43,7 +44,7 @@ def _stored(built: BuiltGraph) -> list[ox.Quad]:
 
 
 def _served(response: TestResponse, rdf_format: ox.RdfFormat) -> list[ox.Quad]:
-    return list(ox.parse(response.get_data(), rdf_format))
+    return parse_body(response.get_data(), rdf_format)
 
 
 @pytest.mark.parametrize(("media_type", "rdf_format"), GRAPH_FORMATS)

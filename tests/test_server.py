@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
+import pyoxigraph as ox
 import pytest
 
 from secgraph.config import ENV_PREFIX, Settings
@@ -37,10 +38,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(*extra: str) -> Iterator[str]:
+def running_server(*extra: str, port: int | None = None) -> Iterator[str]:
     """Start `python -m secgraph serve`, wait for gunicorn's "Listening at" line (no sleeping),
     yield the base URL, then stop it with SIGTERM and check it exited cleanly."""
-    port = _free_port()
+    port = port or _free_port()
     args = [sys.executable, "-m", "secgraph", "--root", str(FIXTURE_PROJECT), "serve"]
     args += ["--port", str(port), "--workers", "2", *extra]
     environ = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
@@ -93,6 +94,24 @@ def test_serve_answers_sparql_over_http() -> None:
     with running_server() as base:
         # Several requests, so that both forked workers are likely to serve one.
         assert [_members(base) for _ in range(4)] == [EXPECTED] * 4
+
+
+def test_iris_resolve_under_the_public_url_given_to_serve() -> None:
+    # The deployment is published at another name than the one it binds to (as behind a
+    # proxy): an IRI id:<slug> resolves at <public-url>id/<slug>, and absolute links name
+    # the public URL, not the address the request came through.
+    port = _free_port()
+    public = f"http://localhost:{port}/"
+    with running_server("--public-url", public, port=port) as base:
+        turtle = {"Accept": "text/turtle"}
+        with urlopen(Request(public + "id/sica", headers=turtle), timeout=TIMEOUT_SECONDS) as got:
+            assert got.status == 200
+            described = ox.parse(got.read(), ox.RdfFormat.TURTLE)
+            assert {quad.subject for quad in described} >= {ox.NamedNode(str(ID.sica))}
+        with urlopen(Request(base + "/sparql", headers=turtle), timeout=TIMEOUT_SECONDS) as got:
+            description = got.read().decode()
+        assert f"<{public}sparql>" in description
+        assert base not in description
 
 
 def test_serve_from_an_on_disk_store(tmp_path: Path) -> None:

@@ -162,7 +162,14 @@ def test_warm_start_reuses_on_disk_store(project: Path, tmp_path: Path) -> None:
     assert warm.store.version == cold.store.version
     assert isinstance(warm.store, OxigraphStore)
     warm.store.close()
-    del cold, warm
+
+
+def test_warm_start_rebuilds_when_a_source_file_changed(project: Path, tmp_path: Path) -> None:
+    settings = Settings(root=project, store_path=tmp_path / "store")
+    cold = build(settings)
+    assert isinstance(cold.store, OxigraphStore)
+    cold.store.close()
+    del cold
     gc.collect()
 
     members = project / "data" / "members.ttl"
@@ -172,6 +179,8 @@ def test_warm_start_reuses_on_disk_store(project: Path, tmp_path: Path) -> None:
     )
     rebuilt = build(settings)
     assert not rebuilt.stats.warm_start
+    assert "reason" in rebuilt.stats.timings
+    assert marker_path(tmp_path / "store").read_text() == rebuilt.store.version
     labels = rebuilt.store.query(
         sparql_prologue() + "SELECT ?l WHERE { id:honduras rdfs:label ?l }"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 import pytest
@@ -88,6 +89,16 @@ def test_remote_version_is_the_published_build_fingerprint(
 ) -> None:
     assert remote.version == built.store.version
     assert re.fullmatch(r"[0-9a-f]{64}", remote.version)
+
+
+def test_remote_data_time_is_the_publication_time(
+    remote: RemoteStore, published: PublishReport
+) -> None:
+    # dcterms:modified of graph:publication, written by publish(): whole seconds, UTC.
+    assert remote.modified is not None
+    assert remote.modified.tzinfo is not None
+    age = datetime.now(UTC) - remote.modified
+    assert timedelta(0) <= age < timedelta(hours=1)
 
 
 @pytest.mark.parametrize("name", QUERIES)

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from rdf_bodies import parse_body
 from secgraph.config import Settings
 from secgraph.namespaces import DCAT, DCTERMS, GRAPH, ID, RDF, SG, VOID
 from secgraph.pipeline import BuiltGraph
@@ -28,7 +29,7 @@ def _void(client: FlaskClient, accept: str = "text/turtle") -> Graph:
     rdf_format = ox.RdfFormat.from_media_type(accept)
     assert rdf_format is not None
     graph, bnodes = Graph(), dict[str, BNode]()
-    for quad in ox.parse(response.get_data(), rdf_format):
+    for quad in parse_body(response.get_data(), rdf_format):
         subject, predicate, obj, _ = quad_to_rdflib(quad, bnodes)
         graph.add((subject, predicate, obj))
     return graph

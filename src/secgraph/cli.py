@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from secgraph import __version__
 from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
+from secgraph.jsonld import JsonLdWriter, dump_jsonld
 from secgraph.namespaces import INFERRED_GRAPH, shorten
 from secgraph.pipeline import BuildError, BuiltGraph, build
 from secgraph.progress import BuildProgress
@@ -183,9 +184,14 @@ def export(
     ctx: click.Context, format_name: str, asserted_only: bool, out: Path | None, store_path: Any
 ) -> None:
     """Export the graph as RDF."""
-    built = _build(ctx, _settings(ctx, store_path=store_path))
+    settings = _settings(ctx, store_path=store_path)
+    built = _build(ctx, settings)
     excluded = [str(INFERRED_GRAPH)] if asserted_only else []
-    data = built.store.dump(RDF_FORMATS[format_name], exclude_graphs=excluded)
+    if format_name == "jsonld":  # compacted with the versioned context (secgraph.jsonld)
+        writer = JsonLdWriter.for_ontology(settings.ontology_dir)
+        data = dump_jsonld(built.store, writer, excluded)
+    else:
+        data = built.store.dump(RDF_FORMATS[format_name], exclude_graphs=excluded)
     if out is None:
         click.echo(data, nl=False)
     else:
@@ -209,6 +215,7 @@ def export(
 @setting_option("max_result_rows", type=int)
 @setting_option("max_body_bytes", type=int)
 @setting_option("max_query_string_bytes", type=int)
+@setting_option("public_url", metavar="URL")
 @click.pass_context
 def serve(ctx: click.Context, /, **server: Any) -> None:
     """Serve /sparql with gunicorn; the graph is built once, before workers fork, or read from

@@ -141,7 +141,7 @@ class Settings:
     public_url: str | None = field(
         default=None,
         metadata=_doc(
-            "Absolute URL this deployment is served at, for links in VoID; unset: the request's.",
+            "Absolute URL this deployment is served at, for absolute links; unset: the request's.",
             _optional_str,
         ),
     )

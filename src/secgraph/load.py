@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -92,6 +93,13 @@ def fingerprint(files: SourceFiles, salt: str = "") -> str:
         digest.update(files.relative(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def last_changed(files: SourceFiles) -> datetime | None:
+    """When the newest source file was written (UTC, whole seconds as HTTP dates have); None
+    without files. The data's time: unchanged files keep it across rebuilds and restarts."""
+    times = [path.stat().st_mtime for path in files.all()]
+    return datetime.fromtimestamp(int(max(times)), UTC) if times else None
 
 
 def read_quads(path: Path, shown: str, *, base_iri: str | None = None) -> Iterator[RdflibQuad]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from time import perf_counter
@@ -21,6 +22,7 @@ from secgraph.load import (
     SourceFiles,
     find_sources,
     fingerprint,
+    last_changed,
     load_rdf_file,
     load_sources,
 )
@@ -32,6 +34,8 @@ from secgraph.store import OxigraphStore, Store
 from secgraph.terms import quads_to_oxigraph
 from secgraph.validate import ValidationReport, validate_graph
 
+Stamp = tuple[str, datetime | None]
+"""The data's version (content hash of the sources) and time (newest source file)."""
 _INSTANCES_PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {
   ?entity a ?class . FILTER(STRSTARTS(STR(?class), STR(sg:)))
@@ -112,17 +116,19 @@ def build(settings: Settings, on_step: StepListener | None = None) -> BuiltGraph
         with _timed(timings, "find"):
             files = _files(settings)
             version = fingerprint(files, salt=f"secgraph {__version__}")
+            modified = last_changed(files)
         if settings.store_path is not None:
             reused = OxigraphStore.reuse(
                 settings.store_path,
                 version=version,
                 union_default_graph=settings.union_default_graph,
+                modified=modified,
             )
             if reused is not None:
                 return _built(reused, timings, warm_start=True)
         if settings.data_file is not None:
-            return _serve_file_as_is(settings, settings.data_file, version, timings)
-        return _build_project(settings, version, timings)
+            return _serve_file_as_is(settings, settings.data_file, (version, modified), timings)
+        return _build_project(settings, (version, modified), timings)
     except (SourceError, InconsistencyError) as error:
         raise BuildError(error, timings) from error
 
@@ -136,7 +142,7 @@ def _files(settings: Settings) -> SourceFiles:
 
 
 def _serve_file_as_is(
-    settings: Settings, data_file: Path, version: str, timings: dict[str, float]
+    settings: Settings, data_file: Path, stamp: Stamp, timings: dict[str, float]
 ) -> BuiltGraph:
     # No reasoning, no validation: the file is served exactly as written (W3C test datasets).
     with _timed(timings, "load"):
@@ -146,12 +152,13 @@ def _serve_file_as_is(
             dataset,
             path=settings.store_path,
             union_default_graph=settings.union_default_graph,
-            version=version,
+            version=stamp[0],
+            modified=stamp[1],
         )
     return _built(store, timings)
 
 
-def _build_project(settings: Settings, version: str, timings: dict[str, float]) -> BuiltGraph:
+def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) -> BuiltGraph:
     with _timed(timings, "load"):
         loaded = load_sources(settings)
     with _timed(timings, "reason"):
@@ -167,7 +174,8 @@ def _build_project(settings: Settings, version: str, timings: dict[str, float]) 
             quads_to_oxigraph(chain(asserted, inferred)),
             path=settings.store_path,
             union_default_graph=settings.union_default_graph,
-            version=version,
+            version=stamp[0],
+            modified=stamp[1],
         )
     with _timed(timings, "check"):
         checks = run_checks(store, find_checks(settings.checks_dir))

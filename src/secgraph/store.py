@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,11 @@ class Store(Protocol):
     @property
     def version(self) -> str:
         """Identifies the data: changes whenever the sources change."""
+        ...
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the data last changed (the newest source file, the publication); None: unknown."""
         ...
 
     def query(
@@ -176,6 +182,7 @@ class OxigraphStore:
         union_default_graph: bool = True,
         version: str = "",
         writable: bool = False,
+        modified: datetime | None = None,
     ) -> None:
         if handle is None and path is None:
             raise ValueError("an in-memory store needs its handle")
@@ -184,6 +191,7 @@ class OxigraphStore:
         self._writable = writable
         if handle is not None and union_default_graph:
             handle.update(_MATERIALIZE_UNION)  # idempotent: the default graph is a set
+        self._modified = modified
 
     @classmethod
     def from_quads(
@@ -193,6 +201,7 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        modified: datetime | None = None,
     ) -> OxigraphStore:
         """Load ``quads`` into a new store (replacing what an on-disk one held). With
         ``union_default_graph`` every quad must be in a named graph: the default graph is their
@@ -202,12 +211,23 @@ class OxigraphStore:
         if path is None:
             handle = ox.Store()
             handle.extend(quads)
-            return cls(handle, union_default_graph=union_default_graph, version=version)
+            return cls(
+                handle,
+                union_default_graph=union_default_graph,
+                version=version,
+                modified=modified,
+            )
         marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
         handle = ox.Store(str(path))
         handle.clear()
         handle.bulk_extend(quads)
-        store = cls(handle, path=path, union_default_graph=union_default_graph, version=version)
+        store = cls(
+            handle,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
+        )
         handle.flush()
         _write_atomically(marker_path(path), _marker_text(version, union_default_graph))
         return store
@@ -220,27 +240,47 @@ class OxigraphStore:
         path: Path | None = None,
         union_default_graph: bool = True,
         version: str = "",
+        modified: datetime | None = None,
     ) -> OxigraphStore:
         """Load an rdflib Dataset, graph names and blank nodes preserved."""
         quads = quads_to_oxigraph(dataset.quads((None, None, None, None)))
         return cls.from_quads(
-            quads, path=path, union_default_graph=union_default_graph, version=version
+            quads,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
         )
 
     @classmethod
     def reuse(
-        cls, path: Path, *, version: str, union_default_graph: bool = True
+        cls,
+        path: Path,
+        *,
+        version: str,
+        union_default_graph: bool = True,
+        modified: datetime | None = None,
     ) -> OxigraphStore | None:
         """Return the on-disk store at ``path`` if it was built from ``version``, else None."""
         marker = marker_path(path)
         expected = _marker_text(version, union_default_graph)
         if not (path.is_dir() and marker.is_file()) or marker.read_text() != expected:
             return None
-        return cls(None, path=path, union_default_graph=union_default_graph, version=version)
+        return cls(
+            None,
+            path=path,
+            union_default_graph=union_default_graph,
+            version=version,
+            modified=modified,
+        )
 
     @property
     def version(self) -> str:
         return self._version
+
+    @property
+    def modified(self) -> datetime | None:
+        return self._modified
 
     def _db(self) -> ox.Store:
         if self._handle is None:

@@ -21,10 +21,11 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import GENID, OWL, PUBLICATION_GRAPH
+from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH
 from secgraph.sparql_http import Answer, FormData, Http, RemoteError
 from secgraph.store import (
     DEFAULT_GRAPH,
@@ -46,7 +47,8 @@ _ACCEPT = (
 _FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
 _GRAPHS = "SELECT ?g WHERE { GRAPH ?g { } }"
 _VERSION = (
-    f"SELECT ?v WHERE {{ GRAPH <{_PUBLICATION}> {{ <{_PUBLICATION}> <{OWL.versionInfo}> ?v }} }}"
+    f"SELECT ?v ?m WHERE {{ GRAPH <{_PUBLICATION}> {{ <{_PUBLICATION}> <{OWL.versionInfo}> ?v "
+    f"OPTIONAL {{ <{_PUBLICATION}> <{DCTERMS.modified}> ?m }} }} }}"
 )
 _SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _DEFAULT_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -63,6 +65,7 @@ class _State:
     read_at: float
     version: str
     graphs: tuple[str, ...]
+    modified: datetime | None = None
 
 
 class RemoteStore:
@@ -83,6 +86,11 @@ class RemoteStore:
     @property
     def version(self) -> str:
         return self._current().version
+
+    @property
+    def modified(self) -> datetime | None:
+        """When ``secgraph publish`` wrote the data (dcterms:modified); None if it did not."""
+        return self._current().modified
 
     def query(
         self,
@@ -131,9 +139,10 @@ class RemoteStore:
             graphs = tuple(
                 row["g"].value for row in self._select(_GRAPHS) if row["g"].value != _PUBLICATION
             )
-            versions = [row["v"].value for row in self._select(_VERSION)]
-            version = versions[0] if len(versions) == 1 else _sizes_version(self.graph_sizes())
-            state = self._state = _State(time.monotonic(), version, graphs)
+            rows = list(self._select(_VERSION))
+            version = rows[0]["v"].value if len(rows) == 1 else _sizes_version(self.graph_sizes())
+            modified = _published_at(rows[0]["m"]) if len(rows) == 1 else None
+            state = self._state = _State(time.monotonic(), version, graphs, modified)
         return state
 
     def _dataset(
@@ -279,3 +288,14 @@ def _sizes_version(sizes: Mapping[str, int]) -> str:
     """A version for data not published by secgraph: it changes when any graph's size does."""
     text = json.dumps(sorted(sizes.items()))
     return "sizes-" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _published_at(term: object) -> datetime | None:
+    """The publication time, as an aware datetime; None when absent or not an xsd:dateTime."""
+    if not isinstance(term, ox.Literal):
+        return None
+    try:
+        stamp = datetime.fromisoformat(term.value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)

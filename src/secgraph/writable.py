@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,11 +42,19 @@ class WritableStore:
     """A Store (see secgraph.store.Store) that also applies edits; one per writer process."""
 
     def __init__(
-        self, served: ox.Store, *, settings: Settings, journal: Journal, rules: Rules, base: str
+        self,
+        served: ox.Store,
+        *,
+        settings: Settings,
+        journal: Journal,
+        rules: Rules,
+        base: str,
+        modified: datetime | None = None,
     ) -> None:
         if settings.store_path is None:
             raise ValueError("a writable store needs an on-disk store_path")
         self._settings, self._journal, self._rules, self._base = settings, journal, rules, base
+        self._modified = modified  # the sources' time until an edit is accepted
         self._served = self._serving(served)
         self._disk = OxigraphStore(None, path=settings.store_path, version=base, writable=True)
         self._lock = threading.Lock()
@@ -61,6 +70,10 @@ class WritableStore:
     @property
     def version(self) -> str:
         return self._served.version
+
+    @property
+    def modified(self) -> datetime | None:
+        return self._modified
 
     def query(
         self,
@@ -100,6 +113,7 @@ class WritableStore:
             checked = check_candidate(asserted_quads(candidate), self._rules)
             self._journal.append(edit)  # acknowledged from here on: replayed if all else fails
             self._served = self._serving(checked)
+            self._modified = datetime.now(UTC)  # Last-Modified moves with the ETag
             old, new = set(current.quads()), set(self._served.quads())
             self._disk.replace_quads(old - new, new - old)
             write_stamp(self._settings.store_path, self._base, self._journal)
@@ -135,7 +149,14 @@ def open_writable(settings: Settings) -> WritableStore:
             stored = OxigraphStore.from_quads(served, path=path, version=base)
             stored.close()
         write_stamp(path, base, journal)
-    return WritableStore(served, settings=settings, journal=journal, rules=rules, base=base)
+    return WritableStore(
+        served,
+        settings=settings,
+        journal=journal,
+        rules=rules,
+        base=base,
+        modified=_last_change(built.store.modified, journal.path if edits else None),
+    )
 
 
 def _replay(served: ox.Store, edits: list[Edit], journal: Path, rules: Rules) -> ox.Store:
@@ -151,6 +172,13 @@ def _replay(served: ox.Store, edits: list[Edit], journal: Path, rules: Rules) ->
         return check_candidate(asserted_quads(served), rules)
     except RejectedEditError as rejected:
         raise BuildError(rejected.cause) from rejected
+
+
+def _last_change(sources: datetime | None, journal: Path | None) -> datetime | None:
+    # Replayed edits are newer than the sources: Last-Modified is the journal's last write.
+    if journal is None or sources is None:
+        return sources
+    return max(sources, datetime.fromtimestamp(journal.stat().st_mtime, UTC))
 
 
 def _close(store: object) -> None:

@@ -22,9 +22,11 @@ def create_app(settings: Settings, store: Store) -> Flask:
         app.extensions["secgraph.result_cache"] = ResultCache(settings.result_cache_size)
 
     from secgraph.web import (
+        context,
         cors,
         dumps,
         errors,
+        frames,
         graph_store,
         graphs,
         health,
@@ -33,17 +35,19 @@ def create_app(settings: Settings, store: Store) -> Flask:
         resources,
         sparql,
         update,
+        validators,
         void,
     )
 
     cors.init_app(app)
+    validators.init_app(app)
     errors.init_app(app)
     limits.init_app(app, settings, store)
     metrics.init_app(app, store)
     app.register_blueprint(health.blueprint)
     app.register_error_handler(RemoteError, _bad_gateway)
     app.register_blueprint(sparql.blueprint)
-    for linked_data in (resources, graphs, dumps, void):
+    for linked_data in (resources, graphs, dumps, void, context, frames):
         app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(update.blueprint)  # writes: 403/405 unless settings enable them
     app.register_blueprint(graph_store.blueprint)

@@ -6,34 +6,26 @@ clients revalidate for free (RFC 9110 §13.1).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from threading import Lock
 
-from flask import Blueprint, Response, current_app, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, current_app
 
+from secgraph.jsonld import dump_jsonld
 from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.store import Store
 from secgraph.web import current_store
-from secgraph.web.representation import (
-    JSON_LD,
-    N_QUADS,
-    N_TRIPLES,
-    RDF_XML,
-    TRIG,
-    TURTLE,
-    Representation,
-    plain,
-)
+from secgraph.web.context import current_writer
+from secgraph.web.negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, Format
+from secgraph.web.responses import plain
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("dumps", __name__)
 STEM = "secgraph"
 ASSERTED = "-asserted"
 FORMATS = (TRIG, N_QUADS, TURTLE, N_TRIPLES, JSON_LD, RDF_XML)
 """TriG, N-Quads and JSON-LD keep each statement's graph; the others merge the graphs."""
-_CACHE, _SINCE = "secgraph.dumps", "secgraph.served_since"
+_CACHE = "secgraph.dumps"
 
 
 @dataclass(frozen=True)
@@ -41,7 +33,7 @@ class DumpFile:
     """One downloadable file: its name, its format, and whether it leaves out the inferences."""
 
     filename: str
-    rep: Representation
+    rep: Format
     asserted_only: bool
 
     @property
@@ -73,18 +65,6 @@ class _Cache:
     lock: Lock
 
 
-@blueprint.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    # Built before the workers fork: every worker reports the same build time.
-    state.app.extensions[_SINCE] = datetime.now(UTC).replace(microsecond=0)
-
-
-def served_since() -> datetime:
-    """When this app was built from the store: the Last-Modified of what it derives from it."""
-    since: datetime = current_app.extensions[_SINCE]
-    return since
-
-
 @blueprint.get("/dumps/<filename>")
 def dump(filename: str) -> Response:
     """One dump file; 304 when the client's copy (If-None-Match, If-Modified-Since) is current."""
@@ -94,13 +74,9 @@ def dump(filename: str) -> Response:
         return plain(404, f"no dump named {filename!r}; there are {names}")
     store = current_store()
     body = dump_bytes(store, found)
-    response = Response(body, mimetype=found.rep.media_type)
-    # A store built in code has no version; then the content names itself.
-    response.set_etag(store.version or hashlib.sha256(body).hexdigest())
-    response.last_modified = served_since()
+    response = Response(body, content_type=found.rep.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.make_conditional(request)  # 304 in place when the client is current
-    return response
+    return revalidate(response, store)  # one URL, one format: the version alone tags it
 
 
 def dump_bytes(store: Store, dump_file: DumpFile) -> bytes:
@@ -114,6 +90,9 @@ def dump_bytes(store: Store, dump_file: DumpFile) -> bytes:
             if dump_file.rep.rdf_format is None:
                 raise TypeError(f"{dump_file.rep.label} is no RDF format")
             excluded = [str(INFERRED_GRAPH)] if dump_file.asserted_only else []
-            body = store.dump(dump_file.rep.rdf_format, exclude_graphs=excluded)
+            if dump_file.rep is JSON_LD:
+                body = dump_jsonld(store, current_writer(), excluded)
+            else:
+                body = store.dump(dump_file.rep.rdf_format, exclude_graphs=excluded)
             cache.bodies[dump_file.filename] = body
     return body

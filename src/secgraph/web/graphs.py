@@ -13,20 +13,20 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
+from secgraph.jsonld import dump_jsonld
 from secgraph.store import Store
 from secgraph.web import current_store
-from secgraph.web.representation import (
+from secgraph.web.context import current_writer
+from secgraph.web.negotiation import (
     DATASET,
+    JSON_LD,
     SINGLE_GRAPH,
+    Format,
     NotAcceptableError,
-    Representation,
-    UnknownFormatError,
-    choose,
-    negotiated,
-    plain,
-    refusal,
-    serialize,
+    choose_format,
 )
+from secgraph.web.responses import negotiated, plain, refusal, serialize
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("graphs", __name__)
 _DEFAULT_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -75,27 +75,27 @@ def read() -> Response:
     """Serialize the graph (or dataset) asked for in the negotiated format; HEAD alike (§5.6)."""
     try:
         target = parse_target(request.args)
-        rep = choose(request, DATASET if target.dataset else SINGLE_GRAPH)
+        offered = DATASET if target.dataset else SINGLE_GRAPH
+        rep = choose_format(request.accept_mimetypes, offered, request.args.get("format"))
     except ProtocolError as error:
         return plain(error.status, error.message)
-    except (NotAcceptableError, UnknownFormatError) as error:
+    except NotAcceptableError as error:
         return refusal(error)  # §5.2: 406 when no offered format is acceptable
     store = current_store()
     if target.graph is not None and target.graph not in store.named_graphs():
         # §5.1: the graph "does not exist in the server" -> 404 Not Found.
         return plain(404, f"no graph named {target.graph} in this store")
-    response = negotiated(Response(_body(store, target, rep), mimetype=rep.media_type))
-    if store.version:
-        # §5.2: "SHOULD be made cacheable": the data version names the content.
-        response.set_etag(f"{store.version}-{rep.name}")
-    response.make_conditional(request)  # 304 in place when the client is current
-    return response
+    response = negotiated(Response(_body(store, target, rep), content_type=rep.content_type))
+    # §5.2: "SHOULD be made cacheable": the data version names the content.
+    return revalidate(response, store, rep.extension)
 
 
-def _body(store: Store, target: Target, rep: Representation) -> bytes:
+def _body(store: Store, target: Target, rep: Format) -> bytes:
     if target.dataset:
         if rep.rdf_format is None:  # DATASET offers RDF formats only
             raise TypeError(f"{rep.label} cannot hold a dataset")
+        if rep is JSON_LD:
+            return dump_jsonld(store, current_writer())
         return store.dump(rep.rdf_format)
     if target.graph is not None:
         result = store.query(_NAMED_GRAPH, bindings={"graph": ox.NamedNode(target.graph)})

@@ -1,8 +1,9 @@
-"""Content negotiation: pick a serialization from a `format` parameter or Accept; no I/O.
+"""Format choice: the formats the server writes, and which one a request gets; no I/O.
 
-SPARQL 1.1 Protocol §2.1.5 leaves the choice among result formats to HTTP content negotiation
-(RFC 9110 §12.5.1); a `format` parameter, when given, overrides the Accept header because it is
-the only thing a plain link or a browser address bar can set.
+SPARQL 1.1 Protocol §2.1.5 and Graph Store Protocol §5.2 leave the choice to HTTP content
+negotiation (RFC 9110 §12.5.1). A suffix (``/id/carsi.ttl``) wins over a `format` parameter,
+which wins over Accept: a link or an address bar can set the first two, only a client program
+the third.
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ Serializer = ox.QueryResultsFormat | ox.RdfFormat
 
 @dataclass(frozen=True)
 class Format:
-    """One serialization the endpoint writes: what to call it, how to label it, who writes it."""
+    """One format the server writes: its media type, the names that ask for it, who writes it."""
 
     media_type: str
     """Media type without parameters, as offered to and matched against Accept."""
     names: tuple[str, ...]
     """Short names for the `format` parameter, e.g. ``("ttl", "turtle")``."""
-    iri: str
-    """W3C format identifier (for sd:resultFormat)."""
-    serializer: Serializer
+    label: str
+    """Human name, e.g. ``Turtle``."""
+    extension: str
+    """File suffix, for /id/<slug>.<extension> and dump file names."""
+    serializer: Serializer | None = None
+    """Who writes it: a results or an RDF format of pyoxigraph; None for HTML."""
+    iri: str | None = None
+    """W3C format identifier (sd:resultFormat, void:feature, dcterms:format)."""
     charset: bool = False
     """Whether the media type takes a charset parameter (text/* and XML types do)."""
     aliases: tuple[str, ...] = ()
@@ -39,10 +45,28 @@ class Format:
         """The Content-Type header value: always UTF-8, said where the media type allows it."""
         return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
 
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat | None:
+        """The RDF syntax it is, or None (results formats, HTML)."""
+        return self.serializer if isinstance(self.serializer, ox.RdfFormat) else None
+
+    @property
+    def keeps_graphs(self) -> bool:
+        """Whether it keeps each statement's graph by default (TriG, N-Quads)."""
+        return self.serializer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+
     def answers(self, wanted: str) -> bool:
-        """Whether ``wanted`` (a short name or a media type) designates this format."""
+        """Whether ``wanted`` (a short name, a suffix, a label or a media type) designates it."""
         wanted = wanted.split(";")[0].strip().lower()
-        return wanted in self.names or wanted == self.media_type or wanted in self.aliases
+        return (
+            wanted in self.names
+            or wanted in self.media_types
+            or wanted in (self.extension, self.label.lower())
+        )
 
 
 Q = ox.QueryResultsFormat
@@ -50,54 +74,87 @@ R = ox.RdfFormat
 RESULTS_JSON = Format(
     "application/sparql-results+json",
     ("json", "srj"),
-    FORMATS.SPARQL_Results_JSON,
+    "SPARQL JSON",
+    "srj",
     Q.JSON,
+    FORMATS.SPARQL_Results_JSON,
     aliases=("application/json",),
 )
 RESULTS_XML = Format(
     "application/sparql-results+xml",
     ("xml", "srx"),
-    FORMATS.SPARQL_Results_XML,
+    "SPARQL XML",
+    "srx",
     Q.XML,
+    FORMATS.SPARQL_Results_XML,
     charset=True,
     aliases=("application/xml", "text/xml"),
 )
-RESULTS_CSV = Format("text/csv", ("csv",), FORMATS.SPARQL_Results_CSV, Q.CSV, charset=True)
+RESULTS_CSV = Format(
+    "text/csv", ("csv",), "CSV", "csv", Q.CSV, FORMATS.SPARQL_Results_CSV, charset=True
+)
 RESULTS_TSV = Format(
-    "text/tab-separated-values", ("tsv",), FORMATS.SPARQL_Results_TSV, Q.TSV, charset=True
+    "text/tab-separated-values",
+    ("tsv",),
+    "TSV",
+    "tsv",
+    Q.TSV,
+    FORMATS.SPARQL_Results_TSV,
+    charset=True,
 )
 # Turtle is a subset of N3, so a client asking for N3 (SPARQLWrapper's N3 sends format=n3) can
 # read Turtle.
 TURTLE = Format(
     "text/turtle",
     ("ttl", "turtle", "n3"),
-    FORMATS.Turtle,
+    "Turtle",
+    "ttl",
     R.TURTLE,
-    True,
-    ("application/x-turtle", "text/n3", "text/rdf+n3"),
+    FORMATS.Turtle,
+    charset=True,
+    aliases=("application/x-turtle", "text/n3", "text/rdf+n3"),
 )
 N_TRIPLES = Format(
-    "application/n-triples", ("nt", "ntriples", "n-triples"), FORMATS["N-Triples"], R.N_TRIPLES
+    "application/n-triples",
+    ("nt", "ntriples", "n-triples"),
+    "N-Triples",
+    "nt",
+    R.N_TRIPLES,
+    FORMATS["N-Triples"],
 )
 JSON_LD = Format(
     "application/ld+json",
     ("jsonld", "json-ld", "json"),
-    FORMATS["JSON-LD"],
+    "JSON-LD",
+    "jsonld",
     R.JSON_LD,
+    FORMATS["JSON-LD"],
     aliases=("application/json",),
 )
 RDF_XML = Format(  # "rdf+xml": what SPARQLWrapper's RDFXML sends as format=
     "application/rdf+xml",
     ("rdfxml", "rdf", "xml", "rdf+xml"),
-    FORMATS.RDF_XML,
+    "RDF/XML",
+    "rdf",
     R.RDF_XML,
+    FORMATS.RDF_XML,
     charset=True,
 )
-TRIG = Format("application/trig", ("trig",), FORMATS.TriG, R.TRIG)
-N_QUADS = Format("application/n-quads", ("nq", "nquads", "n-quads"), FORMATS["N-Quads"], R.N_QUADS)
+TRIG = Format("application/trig", ("trig",), "TriG", "trig", R.TRIG, FORMATS.TriG)
+N_QUADS = Format(
+    "application/n-quads",
+    ("nq", "nquads", "n-quads"),
+    "N-Quads",
+    "nq",
+    R.N_QUADS,
+    FORMATS["N-Quads"],
+)
+HTML = Format(
+    "text/html", ("html",), "HTML", "html", charset=True, aliases=("application/xhtml+xml",)
+)
 
-# The first format of each tuple is the default, for no Accept header or */* (§2.1.5 leaves the
-# default to the service).
+# The first format of each tuple is the default, for no Accept header or */* (SPARQL 1.1
+# Protocol §2.1.5 leaves the default to the service).
 SOLUTIONS_FORMATS = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
 """For SELECT."""
 BOOLEAN_FORMATS = (RESULTS_JSON, RESULTS_XML)
@@ -106,7 +163,13 @@ Query Results CSV and TSV Formats, abstract), so a boolean has no CSV or TSV for
 GRAPH_FORMATS = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
 """For CONSTRUCT, DESCRIBE and the service description; dataset formats hold the default graph."""
 ALL_FORMATS = (*SOLUTIONS_FORMATS, *GRAPH_FORMATS)
-"""Every format the endpoint writes (sd:resultFormat)."""
+"""Every format /sparql writes (sd:resultFormat)."""
+PAGE = (HTML, TURTLE, JSON_LD, N_TRIPLES, RDF_XML, TRIG, N_QUADS)
+"""A resource's page: HTML first, for browsers and for clients that accept anything."""
+SINGLE_GRAPH = (TURTLE, N_TRIPLES, RDF_XML, JSON_LD)
+"""One graph; Turtle when there is no Accept header (Graph Store Protocol §5)."""
+DATASET = (TRIG, N_QUADS, JSON_LD)
+"""Several graphs, each statement kept in its graph."""
 
 
 class NotAcceptableError(Exception):
@@ -115,7 +178,7 @@ class NotAcceptableError(Exception):
     def __init__(self, asked: str, offered: Sequence[Format]) -> None:
         self.asked, self.offered = asked, tuple(offered)
         listed = ", ".join(f"{item.media_type} ({'/'.join(item.names)})" for item in offered)
-        super().__init__(f"cannot answer {asked}; this result is available as {listed}")
+        super().__init__(f"cannot answer {asked}; this is available as {listed}")
 
 
 def choose_format(
@@ -138,3 +201,12 @@ def choose_format(
     if best is None:
         raise NotAcceptableError(f"Accept: {accept.to_header()}", offered)
     return next(item for item in offered if item.answers(best))
+
+
+def by_suffix(path: str, offered: Sequence[Format]) -> tuple[str, Format] | None:
+    """Split ``carsi.ttl`` into ``("carsi", TURTLE)`` when the suffix names an offered format."""
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or not stem or "/" in suffix:
+        return None
+    found = next((item for item in offered if item.extension == suffix.lower()), None)
+    return None if found is None else (stem, found)

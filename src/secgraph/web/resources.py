@@ -24,22 +24,20 @@ from secgraph.shapes import SHAPES_DOCUMENT, load_shapes_store
 from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
+from secgraph.web.frames import framed
 from secgraph.web.links import href, iri_for_path
-from secgraph.web.ontology_page import ontology_context
-from secgraph.web.pages import resource_page
-from secgraph.web.representation import (
+from secgraph.web.negotiation import (
     HTML,
     PAGE,
+    Format,
     NotAcceptableError,
-    Representation,
-    UnknownFormatError,
     by_suffix,
-    choose,
-    empty_rdf,
-    negotiated,
-    rdf_response,
-    refusal,
+    choose_format,
 )
+from secgraph.web.ontology_page import ontology_context
+from secgraph.web.pages import resource_page
+from secgraph.web.responses import empty_rdf, negotiated, rdf_response, refusal
+from secgraph.web.validators import revalidate
 
 blueprint = Blueprint("resources", __name__)
 INCOMING_LIMIT = 500
@@ -73,7 +71,11 @@ def _setup(state: BlueprintSetupState) -> None:
 
 @blueprint.get("/id/<path:slug>")
 def resource(slug: str) -> Response:
-    """A described resource: its facts, citations, inferred facts and incoming links."""
+    """A described resource: its facts, citations, inferred facts and incoming links; with
+    ``?frame=<name>``, its tree in that JSON-LD frame (web.frames)."""
+    name = request.args.get("frame")
+    if name is not None:
+        return framed(name, focus=iri_for_path("id/" + slug))
     return _answer("id/" + slug, _find_resource)
 
 
@@ -123,21 +125,22 @@ def _answer(path: str, find: Callable[[str], Found | None]) -> Response:
         path, fixed = split
         found = lookup(path)
     try:
-        rep = choose(request, PAGE, fixed)
-    except (NotAcceptableError, UnknownFormatError) as error:
+        rep = fixed or choose_format(request.accept_mimetypes, PAGE, request.args.get("format"))
+    except NotAcceptableError as error:
         return refusal(error)
     iri = iri_for_path(path)
     if found is None:
         return _not_found(rep, iri)
     alternates = _alternates(path)
     if rep is HTML:
-        response = negotiated(Response(found.page(alternates), mimetype=HTML.media_type))
+        response = negotiated(Response(found.page(alternates), content_type=HTML.content_type))
     else:
         response = rdf_response(found.quads(), rep)
     response.headers["Link"] = ", ".join(
         f'<{twin.href}>; rel="alternate"; type="{twin.media_type}"' for twin in alternates
     )
-    return response
+    # The data's version covers every resource (the shapes are among its sources).
+    return revalidate(response, current_store(), rep.extension)
 
 
 def _find_resource(path: str) -> Found | None:
@@ -213,14 +216,14 @@ def _document(
     return Found(quads=lambda: [item.quad() for item in statements], page=page)
 
 
-def _not_found(rep: Representation, iri: str) -> Response:
+def _not_found(rep: Format, iri: str) -> Response:
     message = f"Nothing is known about {iri} here."
     if rep is HTML:
         body = render_template(
             "error.html", title="Not found", message=message, iri=iri, alternates=[]
         )
-        return negotiated(Response(body, status=404, mimetype=HTML.media_type))
-    return negotiated(Response(empty_rdf(rep, message), status=404, mimetype=rep.media_type))
+        return negotiated(Response(body, status=404, content_type=HTML.content_type))
+    return negotiated(Response(empty_rdf(rep, message), status=404, content_type=rep.content_type))
 
 
 def _alternates(path: str) -> list[Alternate]:

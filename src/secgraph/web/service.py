@@ -47,7 +47,9 @@ def describe_service(store: Store, deployment: Deployment) -> list[ox.Triple]:
         ox.Triple(service, _iri(SD.endpoint), ox.NamedNode(deployment.endpoint)),
         ox.Triple(service, _iri(SD.supportedLanguage), _iri(SD.SPARQL11Query)),
     ]
-    triples += [ox.Triple(service, _iri(SD.resultFormat), _iri(f.iri)) for f in ALL_FORMATS]
+    triples += [
+        ox.Triple(service, _iri(SD.resultFormat), _iri(f.iri)) for f in ALL_FORMATS if f.iri
+    ]
     # §3 (sd:UnionDefaultGraph): only when the default graph really is the union of the graphs.
     # sd:BasicFederatedQuery is not claimed: SERVICE is refused (see sparql.py).
     if deployment.union_default_graph:

@@ -15,16 +15,11 @@ from secgraph import catalog
 from secgraph.catalog import Access, Distribution, Statistics
 from secgraph.store import Store
 from secgraph.web import current_store
-from secgraph.web.dumps import DUMPS, served_since
+from secgraph.web.dumps import DUMPS
 from secgraph.web.links import public_url
-from secgraph.web.representation import (
-    SINGLE_GRAPH,
-    NotAcceptableError,
-    UnknownFormatError,
-    choose,
-    rdf_response,
-    refusal,
-)
+from secgraph.web.negotiation import SINGLE_GRAPH, NotAcceptableError, choose_format
+from secgraph.web.responses import rdf_response, refusal
+from secgraph.web.validators import data_modified, revalidate
 
 blueprint = Blueprint("void", __name__)
 PATH = ".well-known/void"
@@ -36,12 +31,13 @@ _LOCK = Lock()
 def describe_dataset() -> Response:
     """VoID + DCAT in the negotiated RDF format; absolute links point at this deployment."""
     try:
-        rep = choose(request, SINGLE_GRAPH)
-    except (NotAcceptableError, UnknownFormatError) as error:
+        rep = choose_format(request.accept_mimetypes, SINGLE_GRAPH, request.args.get("format"))
+    except NotAcceptableError as error:
         return refusal(error)
     store = current_store()
-    triples = catalog.describe_dataset(statistics(store), access(), served_since())
-    return rdf_response((ox.Quad(t.subject, t.predicate, t.object) for t in triples), rep)
+    triples = catalog.describe_dataset(statistics(store), access(), data_modified(store))
+    response = rdf_response((ox.Quad(t.subject, t.predicate, t.object) for t in triples), rep)
+    return revalidate(response, store, rep.extension)
 
 
 def statistics(store: Store) -> Statistics:
@@ -60,7 +56,7 @@ def access() -> Access:
         Distribution(
             url=public_url("dumps/" + dump.filename),
             media_type=dump.rep.media_type,
-            format_iri=dump.rep.format_iri or "",
+            format_iri=dump.rep.iri or "",
             title=dump.title,
         )
         for dump in DUMPS

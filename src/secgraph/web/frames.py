@@ -1,0 +1,41 @@
+"""Framed JSON-LD per main class at /frames/<name>: every event with its participations
+nested, every program with its funding; one instance through /id/<slug>?frame=<name>."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from secgraph.frames import FRAMES, frame_instances
+from secgraph.jsonld import to_bytes
+from secgraph.web import current_store
+from secgraph.web.context import current_writer
+from secgraph.web.negotiation import JSON_LD, NotAcceptableError, choose_format
+from secgraph.web.responses import negotiated, plain, refusal
+from secgraph.web.validators import revalidate
+
+blueprint = Blueprint("frames", __name__)
+
+
+@blueprint.get("/frames/<name>")
+def framed_class(name: str) -> Response:
+    """Every instance of the frame's class, one tree each."""
+    return framed(name, focus=None)
+
+
+def framed(name: str, focus: str | None) -> Response:
+    """The frame ``name`` as JSON-LD (the only format a frame has), of every instance or of
+    ``focus``; 404 for an unknown frame, or when ``focus`` is not of the frame's class."""
+    frame = FRAMES.get(name)
+    if frame is None:
+        known = ", ".join(f"{key} ({item.description})" for key, item in FRAMES.items())
+        return plain(404, f"no frame named {name!r}; there are: {known}")
+    try:
+        choose_format(request.accept_mimetypes, (JSON_LD,), request.args.get("format"))
+    except NotAcceptableError as error:
+        return refusal(error)
+    store = current_store()
+    document = frame_instances(store, current_writer(), frame, focus)
+    if focus is not None and not document.get("@graph"):
+        return plain(404, f"{focus} is no {frame.cls} here: nothing to frame as {name!r}")
+    response = negotiated(Response(to_bytes(document), content_type=JSON_LD.content_type))
+    return revalidate(response, store, f"frame-{name}")
