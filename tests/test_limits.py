@@ -168,7 +168,7 @@ def test_limits_are_checked_when_set() -> None:
 
 def test_on_disk_store_is_queried_in_process(tmp_path: Path) -> None:
     quad = ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.NamedNode("https://e.org/C"))
-    store = OxigraphStore.from_quads([quad], path=tmp_path / "store")
+    store = OxigraphStore.from_quads([quad], path=tmp_path / "store", union_default_graph=False)
     runner = runner_for(store, QueryLimits(timeout=30))
     assert isinstance(runner, InProcessQueryRunner)
     answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))

@@ -190,7 +190,8 @@ class OxigraphStore:
         self._union, self._version = union_default_graph, version
         self._writable = writable
         if handle is not None and union_default_graph:
-            handle.update(_MATERIALIZE_UNION)  # idempotent: the default graph is a set
+            # Writes into ``handle``: the caller hands the store over. Idempotent (a set).
+            handle.update(_MATERIALIZE_UNION)
         self._modified = modified
 
     @classmethod
@@ -204,13 +205,13 @@ class OxigraphStore:
         modified: datetime | None = None,
     ) -> OxigraphStore:
         """Load ``quads`` into a new store (replacing what an on-disk one held). With
-        ``union_default_graph`` every quad must be in a named graph: the default graph is their
-        union, and a triple of its own would be lost from dumps (ValueError)."""
-        if union_default_graph:
-            quads = _named_only(quads)
+        ``union_default_graph`` the default graph is the union of the named graphs: a triple
+        only the default graph holds would be lost from dumps (ValueError)."""
         if path is None:
             handle = ox.Store()
             handle.extend(quads)
+            if union_default_graph:
+                _check_default_graph_is_union(handle)
             return cls(
                 handle,
                 union_default_graph=union_default_graph,
@@ -221,6 +222,8 @@ class OxigraphStore:
         handle = ox.Store(str(path))
         handle.clear()
         handle.bulk_extend(quads)
+        if union_default_graph:
+            _check_default_graph_is_union(handle)
         store = cls(
             handle,
             path=path,
@@ -392,14 +395,18 @@ class OxigraphStore:
                 yield quad
 
 
-def _named_only(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    for quad in quads:
-        if quad.graph_name == ox.DefaultGraph():
-            raise ValueError(
-                f"a triple in the default graph ({quad.subject} {quad.predicate} ...): with the"
-                " union default graph every triple must be in a named graph"
-            )
-        yield quad
+_ORPHAN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } LIMIT 1"
+
+
+def _check_default_graph_is_union(handle: ox.Store) -> None:
+    # Default-graph triples are welcome only as copies of named-graph ones (a store loaded
+    # from another materialized store); a triple of its own would vanish from every dump.
+    result = handle.query(_ORPHAN)
+    for row in result if isinstance(result, ox.QuerySolutions) else ():
+        raise ValueError(
+            f"a triple only the default graph holds ({row['s']} {row['p']} ...): with the"
+            " union default graph every triple must be in a named graph"
+        )
 
 
 def _in_default_graph(quad: ox.Quad) -> ox.Quad:
