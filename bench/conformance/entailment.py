@@ -89,8 +89,11 @@ def build_store(files: list[tuple[str, str]], named: list[tuple[str, str]]) -> O
     inference = reason(dataset)
     asserted = dataset.quads((None, None, None, None))
     inferred = ((s, p, o, INFERRED_GRAPH) for s, p, o in inference.graph)
-    quads = quads_to_oxigraph(chain(asserted, inferred))
-    return OxigraphStore.from_quads(quads, union_default_graph=True)
+    quads = list(quads_to_oxigraph(chain(asserted, inferred)))
+    # The served dataset's default graph: the union of everything (set semantics); the test's
+    # own default-graph data is part of it, so the union is built here, not by the store.
+    union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+    return OxigraphStore.from_quads(quads + union, union_default_graph=False)
 
 
 def actual_results(store: OxigraphStore, query: str, base: str) -> Any:
