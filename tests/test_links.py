@@ -128,3 +128,31 @@ def test_every_statement_is_confirmed_with_a_source(links: Graph) -> None:
         )
         confirmed.add(statement)
     assert statements == confirmed
+
+
+def test_each_wikidata_confirmation_names_the_entity_it_links() -> None:
+    """A Q-id is only as good as its match: the row or record cited must carry one of the entity's
+    own English names (label or variant), so an office is not linked to its holder's item."""
+    data = Graph()
+    for path in sorted(LINKS.parent.glob("*.trig")):
+        for subject, predicate, obj, _ in read_quads(path, f"data/{path.name}"):
+            data.add((subject, predicate, obj))
+    nodes = [
+        node
+        for node in data.subjects(RDF.type, SG.LinkConfirmation)
+        if AUTHORITIES["Wikidata"].match(str(data.value(node, RDF.object)))
+    ]
+    assert len(nodes) >= 20
+    for node in nodes:
+        entity = data.value(node, RDF.subject)
+        names = {
+            str(name)
+            for p in (RDFS.label, SKOS.altLabel)
+            for name in data.objects(entity, p)
+            if isinstance(name, Literal) and name.language == "en"
+        }
+        comment = str(data.value(node, RDFS.comment))
+        assert any(name.replace(" ", "_") in comment or name in comment for name in names), (
+            entity,
+            names,
+        )
