@@ -8,15 +8,17 @@ import re
 from pathlib import Path
 
 import pycountry
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from secgraph.load import read_quads
-from secgraph.namespaces import GRAPH, SG
+from secgraph.namespaces import GRAPH, ID, SG
+from secgraph.pipeline import BuiltGraph
 
 LINKS = Path(__file__).parents[1] / "data" / "links.trig"
-SPANISH_NAME = (SKOS.altLabel,)
+SPANISH_NAME = (RDFS.label,)
 """Where the links graph puts Spanish names."""
 AUTHORITIES = {
     "Wikidata": re.compile(r"^http://www\.wikidata\.org/entity/Q[1-9]\d*$"),
@@ -156,3 +158,25 @@ def test_each_wikidata_confirmation_names_the_entity_it_links() -> None:
             entity,
             names,
         )
+
+
+def test_a_spanish_name_finds_the_entity_and_reads_back_in_spanish(
+    shipped_built: BuiltGraph,
+) -> None:
+    """A Spanish-speaking analyst searches by the Spanish name and reads Spanish labels."""
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT DISTINCT ?entity ?english WHERE { ?entity rdfs:label ?name ; rdfs:label ?english "
+        'FILTER(CONTAINS(LCASE(STR(?name)), "integración") && langMatches(lang(?name), "es")) '
+        'FILTER(langMatches(lang(?english), "en")) }'
+    )
+    solutions = shipped_built.store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = {(row["entity"].value, str(row["english"])) for row in solutions}
+    assert rows == {(str(ID["sica"]), '"Central American Integration System"@en')}
+    spanish = shipped_built.store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?name WHERE { "
+        '?c rdfs:label "Panama"@en ; rdfs:label ?name FILTER(langMatches(lang(?name), "es")) }'
+    )
+    assert isinstance(spanish, ox.QuerySolutions)
+    assert [str(row["name"]) for row in spanish] == ['"Panamá"@es']
