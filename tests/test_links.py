@@ -91,9 +91,11 @@ def test_every_confirmation_cites_a_pinned_file_and_says_what_it_shows(links: Gr
     assert nodes
     for node in nodes:
         sources = [str(s) for s in links.objects(node, DCTERMS.source)]
-        assert sources and all(PINNED_FILE.match(s) for s in sources), (node, sources)
+        assert sources, node
+        assert all(PINNED_FILE.match(s) for s in sources), (node, sources)
         [comment] = links.objects(node, RDFS.comment)
-        assert isinstance(comment, Literal) and comment.language == "en"
+        assert isinstance(comment, Literal)
+        assert comment.language == "en"
         value = links.value(node, RDF.object)
         # The comment names the value it confirms (a Q-id, geonameid, code or the name itself).
         shown = str(value).rstrip("/").rsplit("/", 1)[-1]
