@@ -5,7 +5,10 @@ agreements, funding records, fact nodes and their quoted citations get replica I
 so everything the shapes and quality checks ask of the originals holds for the copies. The
 countries stay shared, so their fan-out grows with the scale: replica k refers to them through a
 seeded permutation (a bijection, so the structure of every graph is kept), and literal facts about
-a country stay with that country. Scale 1 is about 3.3k data triples: scale 3, 30 and 300 give
+a country stay with that country. The links graph is neither permuted nor copied: each replica
+adds its links to graph:links itself (a country keeps its own Wikidata item, codes and their
+confirmations; a confirmed name is renamed with the node it names), as it is not one source's
+graph. Scale 1 is about 3.3k data triples: scale 3, 30 and 300 give
 about 10k, 100k and 1M asserted triples.
 
     python bench/generate.py --scale 30 --seed 1 --out var/bench/data-30
@@ -25,8 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/secgraph/"
 ID, GRAPH = BASE + "id/", BASE + "graph/"
 COUNTRY = ox.NamedNode(BASE + "ontology#Country")
-LINKS_GRAPH = ox.NamedNode(GRAPH + "links")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_PREDICATE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate")
+RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+LINKS_GRAPH = GRAPH + "links"
 NAMES = frozenset(
     (
         "http://www.w3.org/2000/01/rdf-schema#label",
@@ -38,22 +44,28 @@ OutTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def read_sources(data_dir: Path) -> list[ox.Quad]:
-    """Every quad of the shipped source graphs, in file order. The curated links graph is left
-    out: it identifies the shared countries, and a permuted copy would pin one country's
-    identifiers on another."""
+    """Every quad of the shipped data files, in file order."""
     quads: list[ox.Quad] = []
     for path in sorted(data_dir.glob("*.trig")):
-        parsed = ox.parse(path=path, format=ox.RdfFormat.TRIG)
-        quads.extend(quad for quad in parsed if quad.graph_name != LINKS_GRAPH)
+        quads.extend(ox.parse(path=path, format=ox.RdfFormat.TRIG))
     return quads
 
 
 class Replica:
     """Renames one copy of the sources: replica nodes, graphs, blank nodes and countries."""
 
-    def __init__(self, number: int, defined: set[str], countries: list[str], seed: int) -> None:
+    def __init__(
+        self,
+        number: int,
+        defined: set[str],
+        countries: list[str],
+        seed: int,
+        renamed_objects: frozenset[str] = frozenset(),
+    ) -> None:
         self.suffix = f"-r{number}"
         self.defined = defined
+        self.renamed_objects = renamed_objects
+        """Reifications (blank node ids) whose rdf:object is a name of a renamed node."""
         self.blank_nodes: dict[str, str] = {}
         shuffled = countries[:]
         # Reproducible benchmark data, not secrets: a seeded PRNG is what is wanted here.
@@ -69,19 +81,24 @@ class Replica:
             return term
         if term.value in self.countries:
             return term if keep_country else ox.NamedNode(self.countries[term.value])
+        if term.value == LINKS_GRAPH:
+            return term
         if term.value.startswith(GRAPH) or term.value in self.defined:
             return ox.NamedNode(term.value + self.suffix)
         return term
 
     def quad(self, quad: ox.Quad) -> ox.Quad:
         subject, predicate, obj = quad.subject, quad.predicate, quad.object
+        links = quad.graph_name.value == LINKS_GRAPH  # identifiers stay with their country
         if isinstance(obj, ox.Literal):
             keep = subject.value in self.countries  # literal facts stay with their country
-            if predicate.value in NAMES and not keep:
+            confirmed_name = predicate == RDF_OBJECT and subject.value in self.renamed_objects
+            if (predicate.value in NAMES and not keep) or confirmed_name:
                 obj = self.name(obj)
             subject = self.node(subject, keep_country=keep)  # type: ignore[assignment]
         else:
-            subject, obj = self.node(subject), self.node(obj)  # type: ignore[assignment]
+            subject = self.node(subject, keep_country=links)  # type: ignore[assignment]
+            obj = self.node(obj, keep_country=links)  # type: ignore[assignment]
         return ox.Quad(subject, predicate, obj, self.node(quad.graph_name))  # type: ignore[arg-type]
 
     def name(self, literal: ox.Literal) -> ox.Literal:
@@ -101,8 +118,17 @@ def generate(sources: list[ox.Quad], scale: int, seed: int) -> Iterator[ox.Quad]
         for q in sources
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID)
     } - set(countries)
+    about_names = {
+        q.subject.value for q in sources if q.predicate == RDF_PREDICATE and q.object.value in NAMES
+    }
+    about_countries = {
+        q.subject.value
+        for q in sources
+        if q.predicate == RDF_SUBJECT and q.object.value in countries
+    }
+    renamed = frozenset(about_names - about_countries)
     for number in range(1, scale + 1):
-        replica = Replica(number, defined, countries, seed)
+        replica = Replica(number, defined, countries, seed, renamed)
         for quad in sources:
             yield replica.quad(quad)
 

@@ -68,3 +68,14 @@ def test_every_setting_has_help_and_an_environment_variable() -> None:
 
 def test_readme_documents_every_setting() -> None:
     assert render_settings(list(option_docs())) in README.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("store_url", "ftp://data.example.org/sparql"), ("federation_allowlist", "query.example.org")],
+)
+def test_a_bad_endpoint_url_is_refused_naming_its_setting(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    with pytest.raises(ValueError, match=f"(^|: ){setting} must be an absolute http"):
+        settings_from_env({"root": tmp_path}, environ={env_name(setting): value})

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from secgraph.config import settings_from_env
-from secgraph.namespaces import ENTAILMENT, FORMATS, ID, OWL_PROFILE, RDF, SD, SG, VOID
+from secgraph.namespaces import ENTAILMENT, FORMATS, ID, OWL_PROFILE, RDF, RDFS, SD, SG, VOID
 from secgraph.pipeline import BuiltGraph, build
 from secgraph.store import DEFAULT_GRAPH
 from secgraph.terms import quad_to_rdflib
@@ -81,7 +81,8 @@ def test_description_names_the_endpoint_language_and_result_formats(client: Flas
 def test_description_claims_union_default_graph_and_owl_rl_entailment(client: FlaskClient) -> None:
     graph = _description(client)
     service = _service(graph)
-    assert set(graph.objects(service, SD.feature)) == {SD.UnionDefaultGraph}  # no federation
+    # SERVICE reaches the default allowlist (Wikidata, DBpedia): federated query is claimed.
+    assert set(graph.objects(service, SD.feature)) == {SD.UnionDefaultGraph, SD.BasicFederatedQuery}
     assert graph.value(service, SD.defaultEntailmentRegime) == ENTAILMENT["OWL-RDF-Based"]
     assert graph.value(service, SD.defaultSupportedEntailmentProfile) == OWL_PROFILE.RL
 
@@ -129,7 +130,7 @@ def test_served_file_is_described_with_simple_entailment(tmp_path: Path) -> None
     graph = _description(client)
     service = _service(graph)
     assert graph.value(service, SD.defaultEntailmentRegime) == ENTAILMENT.Simple
-    assert list(graph.objects(service, SD.feature)) == []
+    assert SD.UnionDefaultGraph not in set(graph.objects(service, SD.feature))
     dataset = graph.value(service, SD.defaultDataset)
     default = graph.value(dataset, SD.defaultGraph)
     assert int(graph.value(default, VOID.triples)) == 1  # type: ignore[arg-type]
@@ -148,3 +149,27 @@ def test_head_describes_without_a_body(client: FlaskClient) -> None:
     response = client.head("/sparql")
     assert (response.status_code, response.get_data()) == (200, b"")
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+def test_description_claims_federated_query_and_names_the_allowlist(
+    tmp_path: Path, built: BuiltGraph
+) -> None:
+    allowlist = ("https://query.wikidata.org/sparql", "http://127.0.0.1:7878/query")
+    settings = settings_from_env({"root": tmp_path, "federation_allowlist": allowlist}, environ={})
+    graph = _description(create_app(settings, built.store).test_client())
+    service = _service(graph)
+    assert SD.BasicFederatedQuery in set(graph.objects(service, SD.feature))
+    [note] = graph.objects(service, RDFS.comment)
+    assert isinstance(note, Literal)
+    assert note.language == "en"
+    assert str(note).endswith(": http://127.0.0.1:7878/query, https://query.wikidata.org/sparql")
+
+
+def test_description_claims_no_federation_when_the_allowlist_is_empty(
+    tmp_path: Path, built: BuiltGraph
+) -> None:
+    settings = settings_from_env({"root": tmp_path, "federation_allowlist": ()}, environ={})
+    graph = _description(create_app(settings, built.store).test_client())
+    service = _service(graph)
+    assert SD.BasicFederatedQuery not in set(graph.objects(service, SD.feature))
+    assert list(graph.objects(service, RDFS.comment)) == []

@@ -163,9 +163,13 @@ def _all_words() -> str:
 
 
 def _labels_of(kind: Node) -> dict[str, str]:
-    """Each instance of ``kind`` typed in the sources, by compact IRI, with its rdfs:label."""
+    """Each instance of ``kind`` typed in the sources, by compact IRI, with its English
+    rdfs:label (links.trig adds Spanish ones)."""
     quads = _asserted().quads((None, RDF.type, kind, None))
-    return {_name(node): str(_values(node, RDFS.label)[0]) for node, _, _, _ in quads}
+    return {
+        _name(node): str(next(v for v in _values(node, RDFS.label) if v.language == "en"))
+        for node, _, _, _ in quads
+    }
 
 
 def test_every_person_is_labelled_with_a_name_a_source_gives() -> None:

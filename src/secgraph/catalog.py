@@ -1,7 +1,8 @@
 """The dataset described in VoID and DCAT, from counts taken with SPARQL over the store; no HTTP.
 
 Counts are over the union of every graph (asserted, inferred, ontology), each distinct triple
-once; ``void:subset`` gives each named graph with its own count and source document.
+once; ``void:subset`` gives each named graph with its own count and source document, and a
+``void:Linkset`` per other graph secgraph links to (VoID §4.4) counts its links.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from secgraph.describe import graph_sources
+from secgraph.links import LINK_PREDICATES, LinkCount, count_links
 from secgraph.namespaces import (
     DCAT,
     DCTERMS,
@@ -68,6 +70,8 @@ class Statistics:
     """Property -> number of distinct triples using it."""
     graphs: tuple[GraphCount, ...] = ()
     license: str | None = None
+    links: tuple[LinkCount, ...] = ()
+    """Links to other open-data graphs, per target and link predicate."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ def count_dataset(store: Store) -> Statistics:
             if name != DEFAULT_GRAPH
         ),
         license=license_rows[0]["license"].value if license_rows else None,
+        links=tuple(count_links(store)),
     )
 
 
@@ -125,6 +130,7 @@ def describe_dataset(stats: Statistics, access: Access, modified: datetime) -> l
     triples = _overview(dataset, stats, access, modified)
     triples += _partitions(dataset, stats)
     triples += _distributions(dataset, access)
+    triples += _linksets(dataset, stats.links, access)
     # The dataset's own statements first, so that serializations state them in one block.
     return sorted(triples, key=lambda triple: triple.subject != dataset)
 
@@ -217,6 +223,33 @@ def _distributions(dataset: ox.NamedNode, access: Access) -> list[ox.Triple]:
             ox.Triple(service, _iri(DCTERMS.conformsTo), _iri(standard)),
         ]
     return triples
+
+
+def _linksets(dataset: ox.NamedNode, links: Sequence[LinkCount], access: Access) -> list[ox.Triple]:
+    """VoID §4.4: a linkset per target graph and link predicate, a subset of this dataset whose
+    subjects are in it and objects in the target, described by the target's URI space."""
+    triples: list[ox.Triple] = []
+    for link in links:
+        slug = link.target.lower()
+        target = ox.NamedNode(f"{access.void}#{slug}")
+        suffix = "" if link.predicate == LINK_PREDICATES[0] else "-" + _local(link.predicate)
+        linkset = ox.NamedNode(f"{access.void}#linkset-{slug}{suffix}")
+        triples += [
+            ox.Triple(dataset, _iri(VOID.subset), linkset),
+            ox.Triple(linkset, _iri(RDF.type), _iri(VOID.Linkset)),
+            ox.Triple(linkset, _iri(VOID.subjectsTarget), dataset),
+            ox.Triple(linkset, _iri(VOID.objectsTarget), target),
+            ox.Triple(linkset, _iri(VOID.linkPredicate), ox.NamedNode(link.predicate)),
+            ox.Triple(linkset, _iri(VOID.triples), _count(link.triples)),
+            ox.Triple(target, _iri(RDF.type), _iri(VOID.Dataset)),
+            ox.Triple(target, _iri(DCTERMS.title), ox.Literal(link.target, language="en")),
+            ox.Triple(target, _iri(VOID.uriSpace), ox.Literal(link.uri_space)),
+        ]
+    return sorted(set(triples), key=str)
+
+
+def _local(iri: str) -> str:
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
 
 
 def _media_type(media_type: str) -> ox.NamedNode:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from secgraph import __version__
+from secgraph import __version__, links
 from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
 from secgraph.jsonld import JsonLdWriter, dump_jsonld
 from secgraph.namespaces import INFERRED_GRAPH, shorten
@@ -312,6 +312,28 @@ def _render_publication(report: PublishReport) -> str:
         f"(via {report.via}); counts verified at {report.endpoints.query}; version {report.version}"
     )
     return render_table(("graph", "triples"), rows) + "\n".join(lines)
+
+
+@cli.command("links", epilog=EXIT_CODES)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@setting_option("store_path", type=PATH)
+@click.pass_context
+def links_command(ctx: click.Context, format_name: str, store_path: Any) -> None:
+    """Report links to other open-data graphs: entities with and without one by class, and
+    links per target graph."""
+    store = _build(ctx, _settings(ctx, store_path=store_path)).store
+    coverage, counts = links.count_coverage(store), links.count_links(store)
+    if format_name == "json":
+        click.echo(links.coverage_json(coverage, counts))
+    else:
+        click.echo(links.render_coverage(coverage, counts), nl=False)
 
 
 @cli.command("settings")

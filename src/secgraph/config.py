@@ -54,11 +54,12 @@ def normalize_public_url(url: str) -> str:
     return url.rstrip("/") + "/"
 
 
-def check_endpoint_url(url: str) -> str:
-    """Check that ``url`` is an absolute http(s) URL without a fragment; return it unchanged."""
+def check_endpoint_url(url: str, *, setting: str) -> str:
+    """Check that ``url``, the value of ``setting``, is an absolute http(s) URL without a
+    fragment; return it unchanged."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
-        raise ValueError(f"store_url must be an absolute http(s) URL, not {url!r}")
+        raise ValueError(f"{setting} must be an absolute http(s) URL, not {url!r}")
     return url
 
 
@@ -66,9 +67,7 @@ def _url_list(text: str) -> tuple[str, ...]:
     """Split a comma-separated list of endpoint URLs, checking each one."""
     urls = tuple(url.strip() for url in text.split(",") if url.strip())
     for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
-            raise ValueError(f"federation_allowlist: not an absolute http(s) URL: {url!r}")
+        check_endpoint_url(url, setting="federation_allowlist")
     return urls
 
 
@@ -258,7 +257,7 @@ class Settings:
         if self.public_url is not None:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:
-            check_endpoint_url(self.store_url)
+            check_endpoint_url(self.store_url, setting="store_url")
         if self.federation_timeout <= 0 or self.federation_row_cap < 1:
             raise ValueError("federation_timeout must be positive and federation_row_cap >= 1")
         if self.writes_enabled:

@@ -89,6 +89,13 @@ PREFIXES: dict[str, str] = {
 }
 """Prefix -> namespace, for SPARQL prologues and serializations."""
 
+LINK_TARGETS: dict[str, str] = {
+    "Wikidata": "http://www.wikidata.org/entity/",
+    "GeoNames": "https://sws.geonames.org/",
+    "DBpedia": "http://dbpedia.org/resource/",
+}
+"""Open-data graphs secgraph links to: name -> the URI space of their resources (VoID §4.5)."""
+
 __all__ = [
     "BASE",
     "BUILTIN_VOCABULARIES",
@@ -104,6 +111,7 @@ __all__ = [
     "IANA_MEDIA_TYPES",
     "ID",
     "INFERRED_GRAPH",
+    "LINK_TARGETS",
     "LITERAL_PROXY",
     "ONTOLOGY_GRAPH",
     "ORG",

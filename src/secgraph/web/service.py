@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import ENTAILMENT, OWL_PROFILE, RDF, SD, VOID
+from secgraph.namespaces import ENTAILMENT, OWL_PROFILE, RDF, RDFS, SD, VOID
 from secgraph.store import DEFAULT_GRAPH, Store
 from secgraph.web.negotiation import ALL_FORMATS
 
@@ -33,6 +33,8 @@ class Deployment:
     """The default graph is the union of all graphs (sd:UnionDefaultGraph)."""
     reasoned: bool
     """The graphs hold the OWL 2 RL closure (the project build), not a file served as-is."""
+    federation_allowlist: tuple[str, ...] = ()
+    """Endpoints SERVICE may reach (the federation_allowlist setting); none: SERVICE is refused."""
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -51,14 +53,28 @@ def describe_service(store: Store, deployment: Deployment) -> list[ox.Triple]:
         ox.Triple(service, _iri(SD.resultFormat), _iri(f.iri)) for f in ALL_FORMATS if f.iri
     ]
     # §3 (sd:UnionDefaultGraph): only when the default graph really is the union of the graphs.
-    # sd:BasicFederatedQuery is not claimed: SERVICE is refused (see sparql.py).
     if deployment.union_default_graph:
         triples.append(ox.Triple(service, _iri(SD.feature), _iri(SD.UnionDefaultGraph)))
+    triples += _federation(service, deployment.federation_allowlist)
     triples += _entailment(service, deployment)
     dataset = ox.BlankNode()
     triples.append(ox.Triple(service, _iri(SD.defaultDataset), dataset))
     triples += _dataset(store, dataset, deployment)
     return triples
+
+
+def _federation(service: ox.BlankNode, allowlist: tuple[str, ...]) -> list[ox.Triple]:
+    # §3 (sd:BasicFederatedQuery, SPARQL 1.1 Federated Query): claimed only when SERVICE can reach
+    # something; the vocabulary has no term for an allowlist, so a note names the endpoints.
+    if not allowlist:
+        return []
+    note = "SERVICE reaches only these endpoints; any other is refused (403): " + ", ".join(
+        sorted(allowlist)
+    )
+    return [
+        ox.Triple(service, _iri(SD.feature), _iri(SD.BasicFederatedQuery)),
+        ox.Triple(service, _iri(RDFS.comment), ox.Literal(note, language="en")),
+    ]
 
 
 def _entailed(deployment: Deployment) -> bool:

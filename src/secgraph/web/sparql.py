@@ -188,6 +188,7 @@ def _service_description() -> Response:
         endpoint=public_url(request.path),
         union_default_graph=settings.union_default_graph,
         reasoned=settings.data_file is None,
+        federation_allowlist=tuple(settings.federation_allowlist),
     )
     chosen = _negotiate(GRAPH_FORMATS, request.args.get("format"))
     if not isinstance(chosen.serializer, ox.RdfFormat):
