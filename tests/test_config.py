@@ -79,3 +79,8 @@ def test_a_bad_endpoint_url_is_refused_naming_its_setting(
 ) -> None:
     with pytest.raises(ValueError, match=f"(^|: ){setting} must be an absolute http"):
         settings_from_env({"root": tmp_path}, environ={env_name(setting): value})
+
+
+def test_federation_allowlist_given_as_one_string_is_split_into_urls() -> None:
+    settings = Settings(federation_allowlist="https://a.example/sparql, https://b.example/sparql")  # type: ignore[arg-type]
+    assert settings.federation_allowlist == ("https://a.example/sparql", "https://b.example/sparql")

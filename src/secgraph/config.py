@@ -258,6 +258,9 @@ class Settings:
             object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         if self.store_url is not None:
             check_endpoint_url(self.store_url, setting="store_url")
+        allowlist: object = self.federation_allowlist
+        if isinstance(allowlist, str):  # given in code as one string, not a tuple
+            object.__setattr__(self, "federation_allowlist", _url_list(allowlist))
         if self.federation_timeout <= 0 or self.federation_row_cap < 1:
             raise ValueError("federation_timeout must be positive and federation_row_cap >= 1")
         if self.writes_enabled:

@@ -58,11 +58,11 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 """SPARQL 1.1 Entailment Regimes (``ENTAILMENT["OWL-RDF-Based"]``, ``ENTAILMENT.Simple``)."""
 OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+"""OWL 2 profiles (``OWL_PROFILE.RL``), for sd:supportedEntailmentProfile."""
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 """Wikidata's SPARQL query service, on the default federation allowlist."""
 DBPEDIA_SPARQL = "https://dbpedia.org/sparql"
 """DBpedia's SPARQL endpoint, on the default federation allowlist."""
-"""OWL 2 profiles (``OWL_PROFILE.RL``), for sd:supportedEntailmentProfile."""
 
 BUILTIN_VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 """Namespaces of the languages themselves; statements about their terms are not data."""
