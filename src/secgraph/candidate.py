@@ -17,6 +17,7 @@ from rdflib.term import IdentifiedNode, Node
 
 from secgraph.checks import CheckReport, run_checks
 from secgraph.namespaces import INFERRED_GRAPH
+from secgraph.pipeline import describe_cause
 from secgraph.reason import InconsistencyError, reason
 from secgraph.store import OxigraphStore
 from secgraph.terms import quad_to_rdflib, to_oxigraph
@@ -30,13 +31,7 @@ class RejectedEditError(Exception):
 
     def __init__(self, cause: InconsistencyError | ValidationReport | CheckReport) -> None:
         self.cause = cause
-        if isinstance(cause, ValidationReport):
-            message = f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
-        elif isinstance(cause, CheckReport):
-            message = f"{cause.defects} quality-check defect(s):\n{cause.to_text()}"
-        else:
-            message = str(cause)
-        super().__init__(message)
+        super().__init__(describe_cause(cause))
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ never written, and the default graph stays empty: it is served as the union of t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from secgraph.journal import Edit
 from secgraph.namespaces import RESERVED_GRAPHS
+from secgraph.refusal import RefusalError
 from secgraph.store import mask_sparql
 from secgraph.uploads import parse_upload
 
@@ -25,18 +25,8 @@ _OUTBOUND = re.compile(r"(?<![\w:?$.-])(LOAD|SERVICE)(?![\w:.-])", re.IGNORECASE
 _POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 
 
-@dataclass(eq=False)  # eq=False: exceptions stay hashable
-class EditError(Exception):
+class EditError(RefusalError):
     """An edit refused before any check: ``status`` and a stable ``error`` code."""
-
-    status: int
-    error: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
 
 
 def writable_graph(graph: str | None) -> ox.NamedNode:

@@ -43,6 +43,15 @@ SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {
 """
 
 
+def describe_cause(cause: SourceError | InconsistencyError | ValidationReport | CheckReport) -> str:
+    """One readable message for what stopped a build (or, in secgraph.candidate, an edit)."""
+    if isinstance(cause, ValidationReport):
+        return f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
+    if isinstance(cause, CheckReport):
+        return f"{cause.defects} quality-check defect(s):\n{cause.to_text()}"
+    return str(cause)
+
+
 class BuildError(Exception):
     """The build stopped: a source error, an inconsistency or SHACL violations."""
 
@@ -53,13 +62,7 @@ class BuildError(Exception):
     ) -> None:
         self.cause = cause
         self.timings = dict(timings or {})
-        if isinstance(cause, ValidationReport):
-            message = f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
-        elif isinstance(cause, CheckReport):
-            message = f"{cause.defects} quality-check defect(s):\n{cause.to_text()}"
-        else:
-            message = str(cause)
-        super().__init__(message)
+        super().__init__(describe_cause(cause))
 
     @property
     def report(self) -> ValidationReport | None:

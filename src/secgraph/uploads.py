@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml_defused
+
+from secgraph.refusal import RefusalError
 
 # Graph formats a Graph Store Protocol request may carry (SPARQL 1.1 GSP §5.3, §5.5).
 UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
@@ -31,18 +32,8 @@ UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-@dataclass(eq=False)  # eq=False: exceptions stay hashable
-class UploadError(Exception):
+class UploadError(RefusalError):
     """An upload refused: ``status`` 400 (bad document) or 415 (unknown media type)."""
-
-    status: int
-    error: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
 
 
 def upload_format(media_type: str | None) -> ox.RdfFormat:
