@@ -13,6 +13,7 @@ Prints requests/s, p50 / p99 latency and the error count (any status but 200, or
 connection) of the clients in each phase, and the ratio of their p99 in phase 2 to phase 1.
 
     .venv/bin/python bench/load/run.py --clients 32 --seconds 60
+    .venv/bin/python bench/load/run.py --clients 32 --seconds 60 --store-path var/bench/store
 """
 
 from __future__ import annotations
@@ -59,11 +60,12 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, store_path: Path | None) -> subprocess.Popen[bytes]:
     """`secgraph serve` on ``port``, its output discarded (the access log is one line a request)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SECGRAPH_")}
     args = [sys.executable, "-m", "secgraph", "--root", str(ROOT), "serve"]
     args += ["--port", str(port), "--workers", str(workers)]
+    args += ["--store-path", str(store_path)] if store_path else []
     # The command is this Python running this project: no outside input reaches it.
     return subprocess.Popen(  # noqa: S603
         args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environ
@@ -150,18 +152,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (serve default)")
     parser.add_argument(
+        "--store-path", type=Path, help="serve an on-disk store here (default: in memory)"
+    )
+    parser.add_argument(
         "--exclude", action="append", default=[], help="leave out queries/NAME.rq (repeatable)"
     )
     args = parser.parse_args()
     paths = sorted((ROOT / "queries").glob("*.rq"))
     queries = [path.read_text(encoding="utf-8") for path in paths if path.stem not in args.exclude]
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.store_path)
     try:
         wait_ready(port, server)
         print(
             f"{args.clients} clients, {args.seconds:g} s per phase, {len(queries)} queries, "
-            f"{args.workers} workers, excluded: {', '.join(args.exclude) or 'none'}"
+            f"{args.workers} workers, excluded: {', '.join(args.exclude) or 'none'}, "
+            f"store: {'on disk' if args.store_path else 'in memory'}"
         )
         base = report(
             "phase 1 (queries only)",
