@@ -1,11 +1,11 @@
 """One killable query process: started by fork (in-memory data) or from a fresh interpreter
 (an on-disk store opened read-only); it answers jobs from a pipe, one at a time. No HTTP.
 
-An in-memory store's process is forked from the serving process, so it shares the data
-copy-on-write. An on-disk store cannot be shared that way: RocksDB's threads do not survive
-fork(), and a forked child reopening the store was seen crashing. Its processes are new
-interpreters (``python -m secgraph.query_process``) that open a ``DiskSnapshot`` read-only,
-a directory no process writes while they read it.
+In-memory data (an in-memory store, the writable store's served copy) is shared with a process
+forked from the serving process, copy-on-write; the child never touches RocksDB. An on-disk
+store cannot be shared that way: RocksDB's threads do not survive fork(), and a forked child
+reopening the store was seen crashing. Its processes are new interpreters
+(``python -m secgraph.query_process``) that open a ``DiskSnapshot`` read-only.
 """
 
 from __future__ import annotations
@@ -43,15 +43,17 @@ class QueryProcess:
         self,
         pid: int,
         connection: Connection,
-        snapshot: DiskSnapshot | None = None,
+        data: object,
         child: subprocess.Popen[bytes] | None = None,
     ) -> None:
-        self.pid, self.connection, self.snapshot, self.slow = pid, connection, snapshot, False
+        self.pid, self.connection, self.slow = pid, connection, False
+        self.data = data
+        """Which data the process answers from (the runner's key: version and snapshot)."""
         self._child = child
 
     @classmethod
-    def fork(cls, store: Store, siblings: list[Connection]) -> QueryProcess:
-        """Fork a process answering from ``store`` as this process holds it."""
+    def fork(cls, store: Store, siblings: list[Connection], data: object) -> QueryProcess:
+        """Fork a process answering from ``store`` as this process holds it now."""
         parent_end, child_end = Pipe(duplex=True)
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in a threaded process: the child only reads the
@@ -62,10 +64,10 @@ class QueryProcess:
             parent_end.close()
             _serve_forked(child_end, store, siblings)
         child_end.close()
-        return cls(pid, parent_end)
+        return cls(pid, parent_end, data)
 
     @classmethod
-    def spawn(cls, snapshot: DiskSnapshot) -> QueryProcess:
+    def spawn(cls, snapshot: DiskSnapshot, data: object) -> QueryProcess:
         """Start a new interpreter answering from ``snapshot``, opened read-only."""
         parent_end, child_end = Pipe(duplex=True)
         command = [sys.executable, "-m", "secgraph.query_process", str(child_end.fileno())]
@@ -77,7 +79,7 @@ class QueryProcess:
             )
         finally:
             child_end.close()
-        return cls(child.pid, parent_end, snapshot, child)
+        return cls(child.pid, parent_end, data, child)
 
     def run(self, job: QueryJob, slow_after: float, deadline: float) -> QueryAnswer | None:
         """The answer, or None when the deadline passed (the caller then stops this process).

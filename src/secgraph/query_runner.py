@@ -6,14 +6,14 @@ it; a process can always be killed. A job goes over a pipe to a query process
 outlives the timeout is killed and replaced; one whose query outlives ``slow_after`` is lowered
 in priority (nice) so quick queries beside it keep their share of the CPU, and is retired when
 it finishes (a process may not raise its own priority back). On-disk stores are read from a
-``DiskSnapshot``; when the store's snapshot changes (an accepted write), idle processes reading
-an older one are retired, so every query started after a write sees it. No HTTP here.
+``DiskSnapshot`` by processes started from a fresh interpreter; in-memory data by forked
+ones. When the store's version changes (the writable store accepted an edit), idle processes
+holding older data are retired, so every query started after a write sees it. No HTTP here.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 import weakref
@@ -100,39 +100,44 @@ class ProcessQueryRunner:
                 self._idle.clear()
                 self._running.clear()
                 self._starting, self._owner = 0, os.getpid()
+            stale: list[QueryProcess] = []  # idle, but holding data older than the store's
             while True:
-                current = self._snapshot()
-                stale = [item for item in self._idle if item.snapshot != current]
-                for item in stale:
-                    self._idle.remove(item)
+                current = self._data()
+                stale += [item for item in self._idle if item.data != current]
+                self._idle[:] = [item for item in self._idle if item.data == current]
                 if self._idle or len(self._running) + self._starting < self.limits.processes:
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._condition.wait(remaining):
-                    self._retire(stale, current)
+                    self._retire(stale)
                     raise RunnerBusyError(self.limits.timeout)
             process = self._idle.pop() if self._idle else None
-            if process is None and current is None:
+            snapshot = current[1]
+            if process is None and snapshot is None:
                 # Forked under the lock, so the child knows every sibling pipe to close.
                 siblings = [other.connection for other in (*self._idle, *self._running)]
-                process = QueryProcess.fork(self.store, siblings)
+                process = QueryProcess.fork(self.store, siblings, current)
             if process is not None:
                 self._running.add(process)
             else:
                 self._starting += 1
-        self._retire(stale, current)
+        self._retire(stale)
         return process if process is not None else self._spawn(current)
 
-    def _snapshot(self) -> DiskSnapshot | None:
-        return self.store.disk_snapshot() if isinstance(self.store, SnapshotSource) else None
+    def _data(self) -> tuple[str, DiskSnapshot | None]:
+        """What a process answering now would hold: the data version, and the on-disk
+        snapshot it opens (None: in-memory data, shared by fork)."""
+        snapshot = self.store.disk_snapshot() if isinstance(self.store, SnapshotSource) else None
+        return self.store.version, snapshot
 
-    def _spawn(self, snapshot: DiskSnapshot | None) -> QueryProcess:
-        """Start a process on ``snapshot`` outside the lock: a new interpreter takes a while."""
+    def _spawn(self, data: tuple[str, DiskSnapshot | None]) -> QueryProcess:
+        """Start a process on the snapshot outside the lock: a new interpreter takes a while."""
+        snapshot = data[1]
         if snapshot is None:  # excluded by _acquire
             raise RuntimeError("an in-memory store's processes are forked")
         process: QueryProcess | None = None
         try:
-            process = QueryProcess.spawn(snapshot)
+            process = QueryProcess.spawn(snapshot, data)
         finally:
             with self._condition:
                 self._starting -= 1
@@ -148,17 +153,12 @@ class ProcessQueryRunner:
                 self._idle.append(process)
             self._condition.notify()
         if not healthy:
-            self._retire([process], self._snapshot())
+            self._retire([process])
 
-    def _retire(self, processes: list[QueryProcess], current: DiskSnapshot | None) -> None:
-        """Stop ``processes``; delete a disposable snapshot none of the others still reads."""
+    @staticmethod
+    def _retire(processes: list[QueryProcess]) -> None:
         for process in processes:
             process.stop()
-        with self._condition:
-            in_use = {item.snapshot for item in (*self._idle, *self._running)}
-        for snapshot in {process.snapshot for process in processes} - in_use - {current}:
-            if snapshot is not None and snapshot.disposable:
-                shutil.rmtree(snapshot.path, ignore_errors=True)
 
 
 def _stop_all(idle: list[QueryProcess], running: set[QueryProcess]) -> None:

@@ -156,8 +156,6 @@ class DiskSnapshot:
     path: Path
     version: str
     union_default_graph: bool
-    disposable: bool = False
-    """A copy made for query processes, deleted once none reads it."""
 
 
 def marker_path(path: Path) -> Path:
@@ -345,23 +343,14 @@ class OxigraphStore:
 
     def disk_snapshot(self) -> DiskSnapshot | None:
         """The directory query processes may open read-only: this on-disk store (served
-        stores are never written); None in memory. A store open for writing has none: query
-        processes read a ``backup`` of it."""
+        stores are never written); None in memory. A store open for writing has none."""
         if self._path is None:
             return None
         if self._writable:
-            raise ValueError(f"the store at {self._path} is open for writing: back it up first")
+            raise ValueError(f"the store at {self._path} is open for writing")
         if self._handle is not None and not self._read_only:
             self.close()  # the handle that loaded the store; reopened read-only when needed
         return DiskSnapshot(self._path, self._version, self._union)
-
-    def backup(self, target: Path) -> DiskSnapshot:
-        """Copy an on-disk store to ``target`` (a RocksDB checkpoint: hard links where the
-        file system allows) and describe the copy, which this store's writes leave alone."""
-        if self._path is None:
-            raise ValueError("only an on-disk store can be backed up")
-        self._db().backup(str(target))
-        return DiskSnapshot(target, self._version, self._union, disposable=True)
 
     def close(self) -> None:
         """Release an on-disk store's handle (reopened read-only on next use); in-memory

@@ -14,12 +14,9 @@ that process; settings enforce ``workers=1`` when writes are enabled.
 
 from __future__ import annotations
 
-import itertools
 import os
-import shutil
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,18 +29,13 @@ from secgraph.edits import EditError, apply_edit
 from secgraph.journal import Edit, Journal, JournalError, fsync_directory, journal_path
 from secgraph.load import SourceError, load_sources
 from secgraph.pipeline import BuildError, build
-from secgraph.store import Bindings, DiskSnapshot, OxigraphStore, QueryResult, marker_path
+from secgraph.store import Bindings, OxigraphStore, QueryResult, marker_path
 from secgraph.uploads import UploadError
 
 
 def stamp_path(store_path: Path) -> Path:
     """The file beside the store naming the sources and journal state the store holds."""
     return store_path.with_name(store_path.name + ".applied")
-
-
-def snapshots_path(store_path: Path) -> Path:
-    """The directory beside the store holding the copies query processes read."""
-    return store_path.with_name(store_path.name + ".snapshots")
 
 
 class WritableStore:
@@ -72,14 +64,6 @@ class WritableStore:
             writable=True,
         )
         self._lock = threading.Lock()
-        # Query processes read RocksDB checkpoints of the on-disk store, never the store this
-        # process writes (pyoxigraph: a read-only open beside a writer is undefined behaviour).
-        # _disk_lock keeps a checkpoint from catching replace_quads half done.
-        self._disk_lock = threading.Lock()
-        self._disk_version = self._served.version
-        self._snapshot: DiskSnapshot | None = None
-        self._snapshot_numbers = itertools.count(1)
-        shutil.rmtree(snapshots_path(settings.store_path), ignore_errors=True)  # a past run's
 
     def _serving(self, handle: ox.Store) -> OxigraphStore:
         count = self._journal.stamp.split()[0]
@@ -124,20 +108,11 @@ class WritableStore:
     def before_fork(self) -> None:
         self._disk.close()
 
-    def disk_snapshot(self) -> DiskSnapshot:
-        """A checkpoint of the on-disk store as of the last accepted edit it holds, made on
-        first use after each edit; the query runner deletes it once no process reads it."""
-        with self._disk_lock:
-            if self._snapshot is None or self._snapshot.version != self._disk_version:
-                store_path = self._settings.store_path
-                if store_path is None:  # excluded by __init__
-                    raise ValueError("a writable store needs an on-disk store_path")
-                folder = snapshots_path(store_path)
-                folder.mkdir(parents=True, exist_ok=True)
-                target = folder / f"{next(self._snapshot_numbers)}"
-                copy = self._disk.backup(target)
-                self._snapshot = replace(copy, version=self._disk_version)
-            return self._snapshot
+    def disk_snapshot(self) -> None:
+        """None: queries read the served in-memory copy, so query processes are forked from
+        this process and share it; the runner retires them when ``version`` changes (an
+        accepted edit). They never open the on-disk store this process writes."""
+        return None
 
     def apply(self, edit: Edit) -> None:
         """Check ``edit`` and make it durable and visible; raises EditError, UploadError or
@@ -152,10 +127,8 @@ class WritableStore:
             self._served = self._serving(checked)
             self._modified = datetime.now(UTC)  # Last-Modified moves with the ETag
             old, new = set(current.quads()), set(self._served.quads())
-            with self._disk_lock:
-                self._disk.replace_quads(old - new, new - old)
-                write_stamp(self._settings.store_path, self._base, self._journal)
-                self._disk_version = self._served.version
+            self._disk.replace_quads(old - new, new - old)
+            write_stamp(self._settings.store_path, self._base, self._journal)
 
 
 def open_writable(settings: Settings) -> WritableStore:
