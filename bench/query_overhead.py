@@ -3,8 +3,10 @@
 Measurement, not a unit test: builds the shipped graph, answers the same cheap queries N times
 three ways and prints the mean time per query of each: "direct" (pyoxigraph evaluates and
 serializes the whole result, no row cap: what the endpoint did before), "in process" (the capped
-answer, ``answer_query``) and "query process" (the same answer through a killable query process);
-then the overhead of the query process over in process, and the ratio of query process to direct.
+answer, ``answer_query``) and "query process" (the same answer through a killable query process
+forked from the in-memory store); then the overhead of the query process over in process, the
+ratio of query process to direct, and "on-disk process": the same through a query process that
+opened an on-disk copy of the store read-only (``--store-path`` serving).
 
     .venv/bin/python bench/query_overhead.py --repeat 300
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,7 +28,7 @@ from secgraph.namespaces import PREFIXES
 from secgraph.pipeline import build
 from secgraph.query_answer import QueryFailure, QueryJob, answer_query
 from secgraph.query_runner import ProcessQueryRunner, QueryLimits
-from secgraph.store import Store
+from secgraph.store import OxigraphStore, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = {
@@ -71,20 +75,32 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=300, help="queries per kind and way")
     args = parser.parse_args()
     store = build(Settings(root=ROOT)).store
+    if not isinstance(store, OxigraphStore):
+        raise SystemExit("expected the embedded store")
     runner = ProcessQueryRunner(store, QueryLimits())
-    print(
-        f"{'query':<14} {'direct':>10} {'in process':>12} {'query process':>14}"
-        f" {'overhead':>10} {'process/direct':>15}"
-    )
-    for name, sparql in QUERIES.items():
-        job = QueryJob(sparql)
-        direct = _mean_seconds(_direct(store, sparql), args.repeat)
-        local = _mean_seconds(_in_process(store, job), args.repeat)
-        forked = _mean_seconds(lambda job=job: runner.run(job), args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store"
+        OxigraphStore.from_quads(store.quads(), path=path, version=store.version).close()
+        on_disk = OxigraphStore.reuse(path, version=store.version)
+        if on_disk is None:
+            raise SystemExit("the on-disk copy was not reusable")
+        disk_runner = ProcessQueryRunner(on_disk, QueryLimits())
         print(
-            f"{name:<14} {direct * 1e3:>7.3f} ms {local * 1e3:>9.3f} ms {forked * 1e3:>11.3f} ms "
-            f"{(forked - local) * 1e3:>7.3f} ms {forked / direct:>15.2f}"
+            f"{'query':<14} {'direct':>10} {'in process':>12} {'query process':>14}"
+            f" {'overhead':>10} {'process/direct':>15} {'on-disk process':>16}"
         )
+        for name, sparql in QUERIES.items():
+            job = QueryJob(sparql)
+            direct = _mean_seconds(_direct(store, sparql), args.repeat)
+            local = _mean_seconds(_in_process(store, job), args.repeat)
+            forked = _mean_seconds(partial(runner.run, job), args.repeat)
+            spawned = _mean_seconds(partial(disk_runner.run, job), args.repeat)
+            print(
+                f"{name:<14} {direct * 1e3:>7.3f} ms {local * 1e3:>9.3f} ms "
+                f"{forked * 1e3:>11.3f} ms {(forked - local) * 1e3:>7.3f} ms "
+                f"{forked / direct:>15.2f} {spawned * 1e3:>13.3f} ms"
+            )
+        disk_runner.close()
     runner.close()
 
 

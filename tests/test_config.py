@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+import click
 import pytest
 
+from secgraph.cli import cli
 from secgraph.config import Settings, env_name, find_root, option_docs, settings_from_env
 from secgraph.report import render_settings
 
@@ -84,3 +86,25 @@ def test_a_bad_endpoint_url_is_refused_naming_its_setting(
 def test_federation_allowlist_given_as_one_string_is_split_into_urls() -> None:
     settings = Settings(federation_allowlist="https://a.example/sparql, https://b.example/sparql")  # type: ignore[arg-type]
     assert settings.federation_allowlist == ("https://a.example/sparql", "https://b.example/sparql")
+
+
+def _setting_flags(command: click.Command) -> dict[str, set[str]]:
+    """The flags of every command-line option that sets a setting, by setting name."""
+    names = {item.name for item in fields(Settings)}
+    found: dict[str, set[str]] = {}
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name in names:
+            found.setdefault(param.name, set()).update(param.opts)
+    for sub in command.commands.values() if isinstance(command, click.Group) else ():
+        for name, flags in _setting_flags(sub).items():
+            found.setdefault(name, set()).update(flags)
+    return found
+
+
+def test_documented_flags_are_the_flags_the_command_line_declares() -> None:
+    declared = _setting_flags(cli)
+    documented = {doc.name: doc.flag for doc in option_docs() if doc.flag is not None}
+    assert set(documented) == set(declared), "a flag in the table no command offers, or back"
+    assert all(flag in declared[name] for name, flag in documented.items())
+    assert "write_token" not in declared  # a secret on the command line shows in `ps`
+    assert "| — | `SECGRAPH_WRITE_TOKEN` |" in render_settings(list(option_docs()))

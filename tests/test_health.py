@@ -1,9 +1,12 @@
 """web/health.py and web/metrics.py: liveness, readiness, and counters in the Prometheus text
-format, parsed back with prometheus_client's own parser."""
+format, parsed back with prometheus_client's own parser; shared by a server's workers."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
+from urllib.request import urlopen
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +18,7 @@ from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
 from secgraph.store import OxigraphStore
 from secgraph.web import create_app
+from servers import secgraph_server
 from test_limits import PATHOLOGICAL
 
 
@@ -89,3 +93,43 @@ def test_metrics_count_query_timeouts(settings: Settings, built: BuiltGraph) -> 
         )
         == 1
     )
+
+
+def _health_counts(base: str) -> dict[str, float]:
+    """GET /health answers counted so far in one scrape of a running server, by worker pid."""
+    with urlopen(f"{base}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if (
+                sample.name == "secgraph_http_requests_total"
+                and sample.labels["route"] == "/health"
+            ):
+                pid = sample.labels["pid"]
+                counts[pid] = counts.get(pid, 0) + sample.value
+    return counts
+
+
+def _get(url: str) -> int:
+    with urlopen(url, timeout=30) as response:
+        status: int = response.status
+        return status
+
+
+def test_two_workers_counts_add_up_in_every_scrape(project: Path) -> None:
+    # Under gunicorn each scrape is answered by one worker; it must report every worker's counts.
+    sent = 0
+    with secgraph_server("--workers", "2", root=project) as base, ThreadPoolExecutor(16) as pool:
+        for _ in range(20):  # until both workers have answered some requests
+            assert set(pool.map(_get, [f"{base}/health"] * 32)) == {200}
+            sent += 32
+            counts = _health_counts(base)
+            assert sum(counts.values()) == sent, counts
+            if len(counts) == 2:
+                break
+        assert len(counts) == 2, f"one worker answered all {sent} requests: {counts}"
+        for _ in range(6):  # scrapes land on either worker; each sees the same totals
+            assert _health_counts(base) == counts
+        (run,) = (project / "var" / "cache" / "metrics").iterdir()  # this run's, made at start
+        assert any(run.glob("counter_*.db"))

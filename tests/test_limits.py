@@ -1,10 +1,12 @@
-"""Hard limits: a query timeout that stops a pathological query while others are served, the
-result-row cap, the request-body cap (413) and the query-string cap (414)."""
+"""Hard limits: a query timeout that stops a pathological query while others are served (on
+in-memory and on-disk stores), the result-row cap, the request-body cap (413) and the
+query-string cap (414)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from werkzeug.test import TestResponse
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
 from secgraph.query_answer import QueryJob
-from secgraph.query_runner import InProcessQueryRunner, QueryLimits, runner_for
+from secgraph.query_runner import ProcessQueryRunner, QueryLimits, runner_for
 from secgraph.store import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.execution import TRUNCATED_HEADER
@@ -166,10 +168,48 @@ def test_limits_are_checked_when_set() -> None:
         Settings(max_query_string_bytes=9000)
 
 
-def test_on_disk_store_is_queried_in_process(tmp_path: Path) -> None:
+def test_on_disk_store_is_queried_in_query_processes(tmp_path: Path) -> None:
     quad = ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.NamedNode("https://e.org/C"))
     store = OxigraphStore.from_quads([quad], path=tmp_path / "store", union_default_graph=False)
     runner = runner_for(store, QueryLimits(timeout=30))
-    assert isinstance(runner, InProcessQueryRunner)
+    assert isinstance(runner, ProcessQueryRunner)
     answer = runner.run(QueryJob("SELECT ?s WHERE { ?s a ?c }", solutions_format="text/csv"))
     assert answer.body == b"s\r\nhttps://example.org/s\r\n"
+    runner.close()
+
+
+@pytest.fixture
+def on_disk(settings: Settings, built: BuiltGraph, tmp_path: Path) -> Flask:
+    """An app over an on-disk copy of the built graph, opened read-only as `serve` opens it."""
+    path = tmp_path / "store"
+    assert isinstance(built.store, OxigraphStore)
+    OxigraphStore.from_quads(built.store.quads(), path=path, version="on-disk").close()
+    store = OxigraphStore.reuse(path, version="on-disk")
+    assert store is not None
+    return create_app(replace(settings, store_path=path, query_timeout=2.0), store)
+
+
+def test_pathological_query_on_an_on_disk_store_is_stopped_while_a_cheap_one_is_answered(
+    on_disk: Flask,
+) -> None:
+    answers: list[tuple[TestResponse, float]] = []
+
+    def slow_request() -> None:
+        started = time.monotonic()
+        response = _ask(on_disk.test_client(), PATHOLOGICAL, **JSON_ACCEPT)
+        answers.append((response, time.monotonic() - started))
+
+    slow = threading.Thread(target=slow_request)
+    slow.start()
+    cheap = _ask(on_disk.test_client(), "SELECT ?s WHERE { ?s a ?c } LIMIT 1")
+    still_running = slow.is_alive()
+    slow.join(timeout=30)
+    assert cheap.status_code == 200
+    assert len(cheap.get_json()["results"]["bindings"]) == 1
+    assert still_running, "the cheap query should be answered while the slow one runs"
+    ((timed_out, elapsed),) = answers
+    assert timed_out.status_code == 503
+    assert timed_out.get_json()["error"] == "query-timeout"
+    # 2 s limit; the slack covers starting a query process on a busy machine.
+    assert elapsed < 2.0 + 3.0
+    assert _ask(on_disk.test_client(), CHEAP).get_json() == {"head": {}, "boolean": True}

@@ -162,7 +162,10 @@ def test_update_is_refused_with_400(
     # §2.2 update operation: not served by this read-only endpoint.
     response = getattr(client, method)("/sparql", headers={"Accept": "application/json"}, **kwargs)
     body = error_body(response, 400, "update-not-supported")
+    assert "endpoint is read-only" in str(body["message"])
     assert "Update is disabled" in str(body["message"])
+    assert "--writes-enabled" in str(body["message"])  # says how to enable writes
+    assert "update_endpoint" not in body
 
 
 def test_service_clause_off_the_allowlist_returns_403(client: FlaskClient) -> None:

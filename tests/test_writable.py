@@ -1,7 +1,10 @@
-"""The writable store: edits survive a restart, a rebuild from changed sources, a torn journal."""
+"""The writable store: edits survive a restart, a rebuild from changed sources, a torn journal;
+its query processes see each accepted edit and are stopped at the time limit."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,8 +13,9 @@ import pytest
 from secgraph.candidate import RejectedEditError
 from secgraph.journal import Edit, Journal, JournalError, journal_path
 from secgraph.pipeline import BuildError
+from secgraph.web import create_app
 from secgraph.writable import open_writable, stamp_path
-from writes_support import EDITS, insert, writable_settings
+from writes_support import AUTH, EDITS, insert, writable_settings
 
 PANAMA = 'id:panama a sg:Country ; rdfs:label "Panama"@en .'
 HAS_PANAMA = (
@@ -120,3 +124,24 @@ def test_rejected_edit_leaves_journal_and_stamp_alone(project: Path, tmp_path: P
         store.apply(Edit(kind="update", body=insert("id:p a sg:Program .")))
     assert not journal_path(tmp_path / "store").exists()
     assert stamp_path(tmp_path / "store").read_text() == stamp
+
+
+def test_query_processes_see_each_accepted_edit_and_time_out(project: Path, tmp_path: Path) -> None:
+    settings = replace(writable_settings(project, tmp_path / "store"), query_timeout=2.0)
+    client = create_app(settings, open_writable(settings)).test_client()
+
+    def ask(query: str) -> object:
+        return client.get("/sparql", query_string={"query": query}).get_json()["boolean"]
+
+    assert ask(HAS_PANAMA) is False
+    response = client.post(
+        "/update", data=insert(PANAMA), content_type="application/sparql-update", headers=AUTH
+    )
+    assert response.status_code == 204
+    assert ask(HAS_PANAMA) is True  # a process reading the store before the edit was retired
+    started = time.monotonic()
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    stopped = client.get("/sparql", query_string={"query": cross})
+    assert stopped.status_code == 503
+    assert time.monotonic() - started < 2.0 + 3.0  # the limit, plus starting a process
+    assert ask(HAS_PANAMA) is True

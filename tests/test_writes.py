@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -242,3 +243,28 @@ def test_token_is_not_in_settings_repr(project: Path) -> None:
     )
     assert TOKEN not in repr(settings)
     assert TOKEN not in json.dumps(str(settings))
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (insert(PANAMA), SPARQL_UPDATE),
+        (urlencode({"update": insert(PANAMA)}), "application/x-www-form-urlencoded"),
+    ],
+    ids=["direct", "form"],
+)
+def test_update_sent_to_sparql_points_to_update(
+    wclient: FlaskClient, data: str, content_type: str
+) -> None:
+    # SPARQL 1.1 Protocol §2.2: a service may take updates at an endpoint of its own.
+    before = dump(wclient)
+    response = wclient.post(
+        "/sparql", data=data.encode(), content_type=content_type, headers={**AUTH, **JSON}
+    )
+    assert response.status_code == 400
+    body = json.loads(response.get_data())
+    assert body["error"] == "update-not-supported"
+    assert body["update_endpoint"] == "http://localhost/update"
+    assert "read-only" in body["message"]
+    assert "http://localhost/update" in body["message"]
+    assert dump(wclient) == before

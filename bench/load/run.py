@@ -13,6 +13,7 @@ Prints requests/s, p50 / p99 latency and the error count (any status but 200, or
 connection) of the clients in each phase, and the ratio of their p99 in phase 2 to phase 1.
 
     .venv/bin/python bench/load/run.py --clients 32 --seconds 60
+    .venv/bin/python bench/load/run.py --clients 32 --seconds 60 --store-path var/bench/store
 """
 
 from __future__ import annotations
@@ -59,11 +60,16 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int, store_path: Path | None, cache_size: int | None
+) -> subprocess.Popen[bytes]:
     """`secgraph serve` on ``port``, its output discarded (the access log is one line a request)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SECGRAPH_")}
+    if cache_size is not None:  # an environment-only setting
+        environ["SECGRAPH_RESULT_CACHE_SIZE"] = str(cache_size)
     args = [sys.executable, "-m", "secgraph", "--root", str(ROOT), "serve"]
     args += ["--port", str(port), "--workers", str(workers)]
+    args += ["--store-path", str(store_path)] if store_path else []
     # The command is this Python running this project: no outside input reaches it.
     return subprocess.Popen(  # noqa: S603
         args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environ
@@ -150,18 +156,29 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (serve default)")
     parser.add_argument(
+        "--store-path", type=Path, help="serve an on-disk store here (default: in memory)"
+    )
+    parser.add_argument(
+        "--result-cache-size",
+        type=int,
+        help="answers each worker caches (default: the server's; 0: every query is evaluated)",
+    )
+    parser.add_argument(
         "--exclude", action="append", default=[], help="leave out queries/NAME.rq (repeatable)"
     )
     args = parser.parse_args()
     paths = sorted((ROOT / "queries").glob("*.rq"))
     queries = [path.read_text(encoding="utf-8") for path in paths if path.stem not in args.exclude]
     port = free_port()
-    server = start_server(port, args.workers)
+    cache = args.result_cache_size
+    server = start_server(port, args.workers, args.store_path, cache)
     try:
         wait_ready(port, server)
         print(
             f"{args.clients} clients, {args.seconds:g} s per phase, {len(queries)} queries, "
-            f"{args.workers} workers, excluded: {', '.join(args.exclude) or 'none'}"
+            f"{args.workers} workers, excluded: {', '.join(args.exclude) or 'none'}, "
+            f"store: {'on disk' if args.store_path else 'in memory'}, "
+            f"result cache: {'default' if cache is None else cache}"
         )
         base = report(
             "phase 1 (queries only)",

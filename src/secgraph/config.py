@@ -76,10 +76,13 @@ DEFAULT_FEDERATION_ALLOWLIST = (WIKIDATA_SPARQL, DBPEDIA_SPARQL)
 no SPARQL endpoint of its own; Wikidata's holds GeoNames ids (property P1566)."""
 
 
-def _doc(text: str, parse: Callable[[str], Any], shown: str = "") -> dict[str, Any]:
-    """Field metadata of one setting: one-line help, how to parse it from a string, and how
-    to show its default when that is computed."""
-    return {"help": text, "parse": parse, "shown": shown}
+def _doc(
+    text: str, parse: Callable[[str], Any], shown: str = "", *, flag: bool = True
+) -> dict[str, Any]:
+    """Field metadata of one setting: one-line help, how to parse it from a string, how to
+    show its default when that is computed, and whether a command-line flag sets it (else it
+    is read from the environment only)."""
+    return {"help": text, "parse": parse, "shown": shown, "flag": flag}
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,16 @@ class Settings:
     checks_dir: Path = field(
         default=Path("ontology/checks"),
         metadata=_doc(
-            "Directory of quality-control queries *-violation.rq (rows = defects).", Path
+            "Directory of quality-control queries *-violation.rq (rows = defects).",
+            Path,
+            flag=False,
         ),
     )
     queries_dir: Path = field(
         default=Path("queries"),
-        metadata=_doc("Directory of named example queries *.rq, offered on the web pages.", Path),
+        metadata=_doc(
+            "Directory of named example queries *.rq, offered on the web pages.", Path, flag=False
+        ),
     )
     store_path: Path | None = field(
         default=None,
@@ -164,6 +171,7 @@ class Settings:
         metadata=_doc(
             "Bearer token writes must present; set it in the environment only, never as a flag.",
             _optional_str,
+            flag=False,
         ),
     )
     reasoner: str = field(
@@ -171,12 +179,15 @@ class Settings:
         metadata=_doc(
             "OWL 2 RL engine: fast (rules in pyoxigraph; owlrl where they do not apply) or owlrl.",
             str,
+            flag=False,
         ),
     )
     result_cache_size: int = field(
         default=256,
         metadata=_doc(
-            "Query answers /sparql keeps per worker (keyed by data version); 0: off.", int
+            "Query answers /sparql keeps per worker (keyed by data version); 0: off.",
+            int,
+            flag=False,
         ),
     )
     cache_dir: Path | None = field(
@@ -184,6 +195,7 @@ class Settings:
         metadata=_doc(
             "Directory for generated caches (the ontology's OWL RL closure); unset: no cache.",
             _optional_path,
+            flag=False,
         ),
     )
 
@@ -193,15 +205,18 @@ class Settings:
             "Comma-separated SPARQL endpoints SERVICE may query; any other is refused.",
             _url_list,
             shown=", ".join(DEFAULT_FEDERATION_ALLOWLIST),
+            flag=False,
         ),
     )
     federation_timeout: float = field(
         default=10.0,
-        metadata=_doc("Seconds to wait for a SERVICE endpoint before giving up.", float),
+        metadata=_doc(
+            "Seconds to wait for a SERVICE endpoint before giving up.", float, flag=False
+        ),
     )
     federation_row_cap: int = field(
         default=10000,
-        metadata=_doc("Most rows a SERVICE block may bring in; more is an error.", int),
+        metadata=_doc("Most rows a SERVICE block may bring in; more is an error.", int, flag=False),
     )
 
     query_timeout: float = field(
@@ -302,10 +317,13 @@ class OptionDoc:
     env: str
     default: str
     help: str
+    env_only: bool = False
+    """No command-line flag sets it (a secret would show in the process list, or none is
+    declared yet): only its environment variable does."""
 
     @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+    def flag(self) -> str | None:
+        return None if self.env_only else "--" + self.name.replace("_", "-")
 
 
 def env_name(name: str) -> str:
@@ -320,7 +338,13 @@ def option_docs() -> Iterator[OptionDoc]:
         if isinstance(default, bool):
             default = "on" if default else "off"
         shown = item.metadata["shown"] or ("unset" if default is None else str(default))
-        yield OptionDoc(item.name, env_name(item.name), shown, item.metadata["help"])
+        yield OptionDoc(
+            item.name,
+            env_name(item.name),
+            shown,
+            item.metadata["help"],
+            env_only=not item.metadata["flag"],
+        )
 
 
 def option_help(name: str) -> str:

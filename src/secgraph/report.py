@@ -99,5 +99,8 @@ def render_settings(docs: Sequence[OptionDoc]) -> str:
     def cell(text: str) -> str:
         return text.replace("*", "\\*").replace("|", "\\|")
 
-    rows = [f"| `{d.flag}` | `{d.env}` | {cell(d.default)} | {cell(d.help)} |" for d in docs]
+    def flag(doc: OptionDoc) -> str:
+        return "—" if doc.flag is None else f"`{doc.flag}`"  # env-only: no flag sets it
+
+    rows = [f"| {flag(d)} | `{d.env}` | {cell(d.default)} | {cell(d.help)} |" for d in docs]
     return "\n".join(["| flag | environment | default | meaning |", "|---|---|---|---|", *rows])

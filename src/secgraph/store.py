@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -146,6 +147,17 @@ def _group_end(masked: str, opening: int) -> int:
     raise SyntaxError("unbalanced braces in the query")
 
 
+@dataclass(frozen=True)
+class DiskSnapshot:
+    """An on-disk store directory that no process writes while it is read, and what it holds:
+    query processes started from a fresh interpreter open it read-only (pyoxigraph leaves a
+    read-only open beside a writing process undefined)."""
+
+    path: Path
+    version: str
+    union_default_graph: bool
+
+
 def marker_path(path: Path) -> Path:
     """The file beside an on-disk store that records which sources it was built from."""
     return path.with_name(path.name + ".fingerprint")
@@ -189,6 +201,7 @@ class OxigraphStore:
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
         self._writable = writable
+        self._read_only = False  # whether _handle was opened read-only by _db()
         if handle is not None and union_default_graph:
             # Writes into ``handle``: the caller hands the store over. Idempotent (a set).
             handle.update(_MATERIALIZE_UNION)
@@ -294,6 +307,7 @@ class OxigraphStore:
             else:
                 # Read-only: a served store is never written; several workers may open it.
                 self._handle = ox.Store.read_only(str(self._path))
+                self._read_only = True
         return self._handle
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -327,21 +341,22 @@ class OxigraphStore:
         """Whether the data lives in an on-disk (RocksDB) store rather than in memory."""
         return self._path is not None
 
-    def fork_copy(self) -> OxigraphStore:
-        """This store as a forked child process must use it: in memory, itself (the data is
-        shared copy-on-write); on disk, a new object that opens its own read-only handle, since
-        the parent's RocksDB handle and threads do not survive fork()."""
+    def disk_snapshot(self) -> DiskSnapshot | None:
+        """The directory query processes may open read-only: this on-disk store (served
+        stores are never written); None in memory. A store open for writing has none."""
         if self._path is None:
-            return self
-        return OxigraphStore(
-            None, path=self._path, union_default_graph=self._union, version=self._version
-        )
+            return None
+        if self._writable:
+            raise ValueError(f"the store at {self._path} is open for writing")
+        if self._handle is not None and not self._read_only:
+            self.close()  # the handle that loaded the store; reopened read-only when needed
+        return DiskSnapshot(self._path, self._version, self._union)
 
     def close(self) -> None:
         """Release an on-disk store's handle (reopened read-only on next use); in-memory
         stores keep theirs, it is their data."""
         if self._path is not None:
-            self._handle = None
+            self._handle, self._read_only = None, False
 
     def query(
         self,

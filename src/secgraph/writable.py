@@ -56,7 +56,13 @@ class WritableStore:
         self._settings, self._journal, self._rules, self._base = settings, journal, rules, base
         self._modified = modified  # the sources' time until an edit is accepted
         self._served = self._serving(served)
-        self._disk = OxigraphStore(None, path=settings.store_path, version=base, writable=True)
+        self._disk = OxigraphStore(
+            None,
+            path=settings.store_path,
+            union_default_graph=settings.union_default_graph,  # laid out as the build made it
+            version=base,
+            writable=True,
+        )
         self._lock = threading.Lock()
 
     def _serving(self, handle: ox.Store) -> OxigraphStore:
@@ -101,6 +107,12 @@ class WritableStore:
 
     def before_fork(self) -> None:
         self._disk.close()
+
+    def disk_snapshot(self) -> None:
+        """None: queries read the served in-memory copy, so query processes are forked from
+        this process and share it; the runner retires them when ``version`` changes (an
+        accepted edit). They never open the on-disk store this process writes."""
+        return None
 
     def apply(self, edit: Edit) -> None:
         """Check ``edit`` and make it durable and visible; raises EditError, UploadError or

@@ -9,6 +9,7 @@ from gunicorn.app.base import BaseApplication
 
 from secgraph.config import Settings
 from secgraph.store import Store
+from secgraph.web import metrics
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -48,4 +49,6 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 def run(settings: Settings, app: Flask, store: Store) -> None:
     """Serve ``app`` until gunicorn is stopped (SIGINT / SIGTERM)."""
     store.before_fork()
+    if settings.workers > 1 and settings.cache_dir is not None:
+        metrics.share_across_workers(app, settings.cache_dir / "metrics")
     GunicornServer(app, gunicorn_options(settings)).run()

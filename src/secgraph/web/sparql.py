@@ -2,7 +2,7 @@
 
 A view parses the request, calls the store, renders; user input is passed to the store as a
 whole query string and graph IRIs, never formatted into SPARQL. The update operation (§2.2) is
-not served: the graph is built from its sources and served read-only.
+not served here: the endpoint is read-only; with writes enabled, /update takes updates.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from secgraph.config import Settings
 from secgraph.web import current_store, execution
+from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
 from secgraph.web.caching import answer, cache_key
 from secgraph.web.errors import ProtocolError, error_response, malformed_query
 from secgraph.web.federation import (
@@ -88,12 +89,21 @@ def _utf8_body(req: Request) -> str:
 def _update_refused() -> ProtocolError:
     # §2.2 defines updates as an operation of their own; this service offers queries only. POST
     # is allowed here, so 405 (RFC 9110 §15.5.6: method not supported) would mislead; the
-    # request is refused as a bad request instead.
+    # request is refused as a bad request instead. §2.2 lets a service take updates at an
+    # endpoint of its own: with writes enabled, that is /update.
+    if writes_enabled():
+        return ProtocolError(
+            400,
+            "update-not-supported",
+            "this query endpoint is read-only: send SPARQL Update to "
+            f"{public_url('update')} with the write token",
+            extra={"update_endpoint": public_url("update")},
+        )
     return ProtocolError(
         400,
         "update-not-supported",
-        "SPARQL Update is disabled: this endpoint serves a read-only graph built from its "
-        "sources; send queries (the 'query' parameter) only",
+        "this endpoint is read-only and SPARQL Update is disabled on this server; send queries "
+        f"(the 'query' parameter) only ({HOW_TO_ENABLE})",
     )
 
 
