@@ -31,3 +31,12 @@ test: lint
 
 clean:
 	rm -rf build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# axe-core, the accessibility engine tests/test_browser_a11y.py injects into each page: installed
+# from npm into build/ at test time (never a CDN at run time); without npm the tests skip.
+AXE_VERSION := 4.10.3
+AXE := build/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	-npm install --prefix build/npm --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) \
+		|| echo "axe-core $(AXE_VERSION) not installed: the accessibility tests will skip" >&2
+test: $(AXE)

@@ -144,3 +144,39 @@ def test_keyboard_reaches_skip_link_and_search_with_visible_focus(
     assert field.get_attribute("id") == "site-search-q"
     field.send_keys("sica", Keys.ENTER)
     assert _wait_for(driver, "ol.hits li a").text == "Central American Integration System"
+
+
+def test_editor_highlighting_follows_the_textarea_scroll(driver: Any, base_url: str) -> None:
+    """Long wrapped lines in a scrolled textarea line up with the highlighting under them."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(base_url + "/query")
+    area = _wait_for(driver, "#query-text")
+    long_line = "# " + "a long comment line that wraps several times " * 6
+    text = "\n".join(f"{long_line}{n}\nSELECT ?x{n} WHERE {{ ?x{n} a ?c }}" for n in range(30))
+    driver.execute_script(
+        "const area = arguments[0]; area.value = arguments[1];"
+        "area.dispatchEvent(new InputEvent('input'));"
+        "area.scrollTop = area.scrollHeight;",
+        area,
+        text,
+    )
+    shadow = _by(driver, "pre.highlight")[0]
+
+    def layers() -> dict[str, float]:
+        script = (
+            "const [a, s] = arguments; return {areaTop: a.scrollTop, shadowTop: s.scrollTop,"
+            " areaWidth: a.clientWidth, shadowWidth: s.clientWidth,"
+            " areaHeight: a.scrollHeight, shadowHeight: s.scrollHeight};"
+        )
+        found: dict[str, float] = driver.execute_script(script, area, shadow)
+        return found
+
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda _: layers()["shadowTop"] == layers()["areaTop"] > 0
+    )
+    found = layers()
+    assert found["shadowWidth"] == found["areaWidth"], "both layers wrap at the same width"
+    assert found["shadowHeight"] == found["areaHeight"], "so the wrapped text is as tall"
+    driver.execute_script("arguments[0].scrollTop = 40", area)
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda _: layers()["shadowTop"] == 40)

@@ -112,9 +112,12 @@ def test_incoming_links_carry_labels_graphs_and_citations(cited_client: FlaskCli
 
 def test_fact_node_page_shows_its_citations_beside_its_facts(cited_client: FlaskClient) -> None:
     page = _page(cited_client, "/id/membership-guatemala-sica")
-    aside = page.find(".//div[@class='facts-and-citations']/aside[@id='citations']")
-    assert QUOTE in text_of(aside.find(".//blockquote"))
-    assert aside.find(".//cite/a").get("href") == "/id/source-dialogue-2008"
+    rows = page.find(".//section[@id='asserted']").iter("tr")
+    member = next(
+        row for row in rows if row.find("td/a") is not None and row.find("td/a").text == "Guatemala"
+    )
+    assert QUOTE in text_of(member.find(".//blockquote"))
+    assert member.find(".//cite/a").get("href") == "/id/source-dialogue-2008"
     asserted = text_of(page.find(".//section[@id='asserted']"))
     assert "qualified derivation" not in asserted  # the citation is shown as such, not as a fact
 

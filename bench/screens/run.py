@@ -24,7 +24,7 @@ PAGES = (
     ("home", "/"),
     ("search", "/search?q=" + quote("panamá")),
     ("query", "/query?example=agreements-signed-by-country"),
-    ("resource", "/id/sica"),
+    ("resource", "/id/carsi"),
     ("timeline", "/views/timeline"),
     ("funding", "/views/funding"),
     ("network", "/views/network?iri=" + SICA),

@@ -26,6 +26,7 @@ from secgraph.namespaces import (
     TIME,
     XSD,
 )
+from secgraph.web.citing import RowCitations, cite_rows, unplaced
 from secgraph.web.terms import Provenance, Row, Shown, TermShower
 
 
@@ -84,6 +85,8 @@ class Group:
     rows: tuple[Row, ...]
     also: tuple[tuple[Provenance, ...], ...] = ()
     """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
+    cited: tuple[RowCitations, ...] = ()
+    """Per row, the citations shown beside it (secgraph.web.citing)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class ResourcePage:
     asserted: tuple[Group, ...]
     inferred: tuple[Group, ...]
     citations: tuple[Cited, ...]
+    """Citations no fact row shows: their source states none of the facts on the page."""
     incoming: tuple[Incoming, ...]
     reasons: Mapping[tuple[str, str], Explained] = field(default_factory=dict)
     """Inferred facts' reasons, by (property IRI, value) as the rows show them."""
@@ -166,13 +170,15 @@ def resource_page(
     types = [item for item in facts if item.predicate.value == str(RDF.type)]
     shown_types = [item for item in types if not item.inferred] or types
     shown_types = list({item.object: item for item in shown_types}.values())  # once per class
+    citations = [_cited(citation, shower) for citation in description.citations]
+    asserted = cite_rows(_groups((item for item in facts if not item.inferred), shower), citations)
     return ResourcePage(
         iri=iri,
         title=labels.label(iri) or local_name(iri),
         types=tuple(shower.term(item.object) for item in shown_types),
-        asserted=_groups((item for item in facts if not item.inferred), shower),
+        asserted=asserted,
         inferred=_groups((item for item in facts if item.inferred), shower),
-        citations=tuple(_cited(citation, shower) for citation in description.citations),
+        citations=unplaced(asserted, citations),
         # Stated links first: what the sources say before what reasoning adds.
         incoming=tuple(
             _incoming(link, description, shower)

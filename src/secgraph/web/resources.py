@@ -25,6 +25,7 @@ from secgraph.store import Store
 from secgraph.web import current_store
 from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
 from secgraph.web.frames import framed
+from secgraph.web.funding import has_funding
 from secgraph.web.links import href, iri_for_path
 from secgraph.web.negotiation import (
     HTML,
@@ -158,6 +159,7 @@ def _find_resource(path: str) -> Found | None:
             alternates=alternates,
             inferred_graph=str(INFERRED_GRAPH),
             incoming_limit=INCOMING_LIMIT,
+            funded=has_funding(store, description.iri.value),
         )
 
     return Found(quads=description.quads, page=page)

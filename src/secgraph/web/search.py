@@ -15,6 +15,8 @@ from secgraph.web.ui import label_index, labels
 blueprint = Blueprint("search", __name__)
 MAX_QUERY_LENGTH = 200
 LIMIT = 100
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+"""Names of the label languages searched (secgraph.search.LANGUAGES), for the page."""
 
 
 @blueprint.get("/search")
@@ -34,6 +36,7 @@ def search() -> Response:
             "label": names.name(hit.iri),
             "matched": hit.label,
             "language": hit.language,
+            "language_name": LANGUAGE_NAMES.get(hit.language.split("-")[0].lower(), ""),
             "match": hit.match.name.lower(),
             "alternative": hit.alternative,
             "types": sorted(names.name(kind) for kind in names.types(hit.iri) if kind in SG)[:3],

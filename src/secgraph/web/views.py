@@ -19,6 +19,7 @@ from secgraph.web.charts import (
     place_network,
     place_timeline,
 )
+from secgraph.web.funding import FUNDING_AROUND, FUNDING_QUERY
 from secgraph.web.links import href
 from secgraph.web.twins import twin_response
 from secgraph.web.ui import labels
@@ -48,21 +49,6 @@ TIMELINE_AROUND = (
     + "  UNION { ?centre ?p ?item } UNION { ?item ?q ?centre }"
     + _DATED
     + "\n} ORDER BY ?date"
-)
-# The inner DISTINCT keeps each record once: the union default graph can give a triple once per
-# graph that holds it, and SUM would count it twice.
-FUNDING_QUERY = (
-    sparql_prologue()
-    + """SELECT ?program ?programLabel ?fiscalYear
-  (SUM(?amount) AS ?total) WHERE {
-  { SELECT DISTINCT ?funding ?amount ?fiscalYear ?program ?programLabel WHERE {
-    ?funding a sg:Funding ; sg:amount ?amount ; sg:fiscalPeriod/rdfs:label ?fiscalYear ;
-        sg:fundingKind/rdfs:label ?kindLabel .
-    OPTIONAL { ?funding sg:fundedInitiative ?initiative . ?initiative rdfs:label ?name }
-    BIND(COALESCE(?initiative, ?funding) AS ?program)
-    BIND(CONCAT(COALESCE(?name, "(no program named)"), " — ", ?kindLabel) AS ?programLabel)
-  } }
-} GROUP BY ?program ?programLabel ?fiscalYear ORDER BY ?programLabel ?fiscalYear"""
 )
 # Links between instances only: classes, the ontology and the source documents' graphs would
 # pull every resource into every neighbourhood.
@@ -99,8 +85,18 @@ def chart() -> Response:
 
 @blueprint.get("/funding")
 def funding() -> Response:
-    """U.S. funding by program (and kind of money) and fiscal period, in U.S. dollars."""
-    return _chart("Funding by program and fiscal year", FUNDING_QUERY)
+    """U.S. funding by program (and kind of money) and fiscal period, in U.S. dollars; with
+    ``?iri=``, only the records that resource takes part in (program, funder or recipient)."""
+    iri = request.args.get("iri")
+    if not iri or "query" in request.args:
+        return _chart("Funding by program and fiscal year", FUNDING_QUERY)
+    try:
+        focus = ox.NamedNode(iri)
+    except ValueError:
+        return _chart_of("Funding", None, None, f"not an IRI: {iri!r}")
+    table = to_table(current_store().query(FUNDING_AROUND, bindings={"focus": focus}))
+    title = f"Funding: {labels().name(iri)}"
+    return _chart_of(title, table, None, None, iri=iri)
 
 
 @blueprint.get("/network")
@@ -143,11 +139,18 @@ def _neighbourhood(iri: str) -> Response:
 
 def _chart(title: str, default: str) -> Response:
     table, query, error = _table(default)
+    return _chart_of(title, table, query, error)
+
+
+def _chart_of(
+    title: str, table: Table | None, query: str | None, error: str | None, iri: str | None = None
+) -> Response:
     found = measures(table) if table else []
     bars, height = place_bars(found)
     data = {
         "title": title,
         "query": query,
+        "iri": iri,
         "error": error,
         "measures": [{**asdict(item), "value": str(item.value)} for item in found],
     }

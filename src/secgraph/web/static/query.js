@@ -45,10 +45,14 @@ function setUp(editor) {
   status.className = "note completion";
   status.setAttribute("role", "status");
   editor.after(status);
-  const paint = () => {
-    shadow.innerHTML = highlight(area.value);
+  // The layer under the textarea follows its scroll position; both wrap alike (secgraph.css).
+  const follow = () => {
     shadow.scrollTop = area.scrollTop;
     shadow.scrollLeft = area.scrollLeft;
+  };
+  const paint = () => {
+    shadow.innerHTML = highlight(area.value);
+    follow();
   };
   const complete = () => {
     const missing = undeclared(area.value, known);
@@ -63,7 +67,8 @@ function setUp(editor) {
     if (event.data === ":") complete();
     paint();
   });
-  area.addEventListener("scroll", paint);
+  area.addEventListener("scroll", follow);
+  new ResizeObserver(follow).observe(area);
   area.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
