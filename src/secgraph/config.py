@@ -159,6 +159,13 @@ class Settings:
             "Query answers /sparql keeps per worker (keyed by data version); 0: off.", int
         ),
     )
+    bench_floor: bool = field(
+        default=False,
+        metadata=_doc(
+            "Serve GET /bench/floor, a constant answer: the framework floor bench/endpoint measures.",
+            parse_bool,
+        ),
+    )
     cache_dir: Path | None = field(
         default=Path("var/cache"),
         metadata=_doc(

@@ -41,6 +41,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
         app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(update.blueprint)  # writes: 403/405 unless settings enable them
     app.register_blueprint(graph_store.blueprint)
+    if settings.bench_floor:
+        from secgraph.web import floor
+
+        app.register_blueprint(floor.blueprint)
     return app
 
 
