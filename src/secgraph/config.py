@@ -162,7 +162,7 @@ class Settings:
     bench_floor: bool = field(
         default=False,
         metadata=_doc(
-            "Serve GET /bench/floor, a constant answer: the framework floor bench/endpoint measures.",
+            "Serve GET /bench/floor, a constant answer: the server floor bench/endpoint measures.",
             parse_bool,
         ),
     )

@@ -1,4 +1,4 @@
-"""GET /bench/floor: a constant JSON answer, the cost of the server stack alone (benchmarks only)."""
+"""GET /bench/floor: a constant answer, the cost of the server stack alone (for benchmarks)."""
 
 from __future__ import annotations
 
