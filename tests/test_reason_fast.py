@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from secgraph import ontology_closure as closures
 from secgraph.config import Settings
 from secgraph.load import LoadedSources, load_sources
 from secgraph.namespaces import ONTOLOGY_GRAPH
@@ -85,7 +86,10 @@ def test_schema_stated_in_data_falls_back_to_owlrl(project: Path, add_file) -> N
     assert "subClassOf" in fast.fallback
 
 
-def test_ontology_closure_is_cached_by_content(settings: Settings, tmp_path: Path) -> None:
+def test_ontology_closure_is_cached_by_content(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(closures, "_SEEN", {})  # this test is about the file, not the memory
     loaded = load_sources(settings)
     key = closure_key(loaded.files.ontology)
     first = ontology_closure(_ontology(loaded), tmp_path, key)
@@ -94,7 +98,22 @@ def test_ontology_closure_is_cached_by_content(settings: Settings, tmp_path: Pat
     assert set(ox.parse(path=cached, format=ox.RdfFormat.N_TRIPLES)) == {
         ox.Quad(t.subject, t.predicate, t.object) for t in first
     }
+    monkeypatch.setattr(closures, "_SEEN", {})
     assert set(ontology_closure(Graph(), tmp_path, key)) == set(first)  # read, not recomputed
+
+
+def test_ontology_closure_is_computed_once_per_process(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(closures, "_SEEN", {})
+    loaded = load_sources(settings)
+    key = closure_key(loaded.files.ontology)
+    first = ontology_closure(_ontology(loaded), None, key)
+    assert first
+    # No cache directory and an empty graph: only the remembered closure can answer.
+    assert ontology_closure(Graph(), None, key) == first
+    # Another key is another ontology: computed from the (empty) graph given, a smaller closure.
+    assert len(ontology_closure(Graph(), None, "another ontology")) < len(first)
 
 
 def test_closure_key_changes_with_the_ontology(project: Path, add_file) -> None:

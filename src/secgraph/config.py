@@ -190,6 +190,14 @@ class Settings:
             flag=False,
         ),
     )
+    bench_floor: bool = field(
+        default=False,
+        metadata=_doc(
+            "Serve GET /bench/floor, a constant answer: the server floor bench/endpoint measures.",
+            parse_bool,
+            flag=False,
+        ),
+    )
     cache_dir: Path | None = field(
         default=Path("var/cache"),
         metadata=_doc(

@@ -19,6 +19,12 @@ from secgraph import __version__
 from secgraph.noise import noise_reason
 from secgraph.terms import to_oxigraph
 
+# Closures already read or computed by this process, by closure_key: the key covers every input
+# (ontology bytes, owlrl and secgraph versions), so a second build of the same ontology in one
+# process (tests, benchmarks) neither recomputes nor re-reads it. Bounded: a few ontologies at most.
+_SEEN: dict[str, tuple[ox.Triple, ...]] = {}
+_SEEN_MAX = 8
+
 
 class ClosureNotCacheableError(Exception):
     """An inference about a blank node carries information: it cannot be cached by value,
@@ -60,14 +66,23 @@ def compute_closure(ontology: Graph) -> Graph:
 
 def ontology_closure(ontology: Graph, cache_dir: Path | None, key: str) -> list[ox.Triple]:
     """The triples owlrl adds to ``ontology`` (see compute_closure), read from
-    ``cache_dir/ontology-closure-<key>.nt`` when present, else computed and written there."""
+    ``cache_dir/ontology-closure-<key>.nt`` when present, else computed and written there.
+
+    ``key`` must be closure_key of the files ``ontology`` was parsed from: this process also
+    remembers the closure by that key and hands it out again without looking at ``ontology``.
+    """
     cached = None if cache_dir is None else cache_dir / f"ontology-closure-{key}.nt"
-    if cached is not None and cached.is_file():
-        return [quad.triple for quad in ox.parse(path=cached, format=ox.RdfFormat.N_TRIPLES)]
-    added = [_to_oxigraph(triple) for triple in compute_closure(ontology)]
-    if cached is not None:
-        _write_atomically(cached, added)
-    return added
+    added = _SEEN.get(key)
+    if added is None and cached is not None and cached.is_file():
+        added = tuple(quad.triple for quad in ox.parse(path=cached, format=ox.RdfFormat.N_TRIPLES))
+    if added is None:
+        added = tuple(_to_oxigraph(triple) for triple in compute_closure(ontology))
+    if cached is not None and not cached.is_file():
+        _write_atomically(cached, list(added))
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.pop(next(iter(_SEEN)))
+    _SEEN[key] = added
+    return list(added)
 
 
 def _to_oxigraph(triple: tuple[Node, Node, Node]) -> ox.Triple:

@@ -55,6 +55,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
 
     for page in (home, search, query, views):
         app.register_blueprint(page.blueprint)
+    if settings.bench_floor:
+        from secgraph.web import floor
+
+        app.register_blueprint(floor.blueprint)
     return app
 
 
