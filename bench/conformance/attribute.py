@@ -12,7 +12,6 @@ the engine's; one that passes there is a bug of ours (protocol, formats, dataset
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tempfile
@@ -21,18 +20,8 @@ from types import ModuleType
 from typing import Any
 
 import pyoxigraph as ox
+from harness import load_harness
 from rdflib import Graph
-
-
-def load_harness(suite: Path) -> ModuleType:
-    """Import the shared harness for its manifest reader, dataset writer and comparison."""
-    path = suite.parent / "tools" / "sparql_suite.py"
-    spec = importlib.util.spec_from_file_location("sparql_suite", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def plain_pyoxigraph(harness: ModuleType, case: Any, cache: Any) -> tuple[bool, str]:

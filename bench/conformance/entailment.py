@@ -14,16 +14,14 @@ expected one by the harness's own comparison (rdflib, multiset, blank-node mappi
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import sys
-from collections import Counter
 from itertools import chain
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pyoxigraph as ox
+from harness import load_harness, write_summary
 from rdflib import Dataset, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
@@ -38,17 +36,6 @@ from secgraph.terms import quads_to_oxigraph
 CLAIMED = {ENTAILMENT.RDFS: "RDFS", ENTAILMENT["OWL-RDF-Based"]: "OWL-RDF-Based"}
 """Regimes the endpoint's materialization implements (its service description says which)."""
 ENTAILMENT_DIR = "sparql11/entailment"
-
-
-def load_harness(suite: Path) -> ModuleType:
-    """Import the shared harness for its manifest reader and result comparison."""
-    path = suite.parent / "tools" / "sparql_suite.py"
-    spec = importlib.util.spec_from_file_location("sparql_suite", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _members(graph: Graph, node: Any, predicate: URIRef) -> set[URIRef]:
@@ -143,11 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"id": case.id, "name": case.name, "status": status, "detail": detail})
         if status != "passed":
             print(f"{status:7} {case.id}: {detail}")
-    counts = Counter(row["status"] for row in rows)
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps({"tests": rows, "summary": counts}, indent=1) + "\n")
-    print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+    write_summary(rows, args.report)
     return 0
 
 

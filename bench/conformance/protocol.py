@@ -13,14 +13,12 @@ skipped: the endpoint serves queries only, by design.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import requests
+from harness import write_summary
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
@@ -187,11 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         if row["status"] != "passed":
             print(f"{row['status']:7} {row['id']}: {row['detail']}")
-    counts = Counter(row["status"] for row in rows)
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps({"tests": rows, "summary": counts}, indent=1) + "\n")
-    print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+    write_summary(rows, args.report)
     return 0
 
 
