@@ -1,4 +1,4 @@
-"""Parse RDF sources into rdflib graphs, errors naming file:line:column; never reasons or stores."""
+"""Parse RDF sources into pyoxigraph quads, errors naming file:line:column; never reasons."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph
-from rdflib.term import IdentifiedNode, Node
+from rdflib import Dataset, Graph
 
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ONTOLOGY_GRAPH, RESERVED_GRAPHS
-from secgraph.terms import RdflibQuad, quad_to_rdflib
+from secgraph.terms import (
+    RdflibQuad,
+    dataset_from_quads,
+    graph_from_triples,
+    quad_to_rdflib,
+)
+
+_ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))
+_RESERVED = frozenset(ox.NamedNode(str(name)) for name in RESERVED_GRAPHS)
 
 # pyoxigraph prefixes its messages with the position it also exposes as lineno/offset.
 _POSITION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
@@ -54,11 +62,21 @@ class SourceFiles:
 
 @dataclass(frozen=True)
 class LoadedSources:
-    """The asserted dataset (ontology graph + data graphs) and, apart, the shapes graph."""
+    """The asserted quads (ontology graph + data graphs, each quad once) and, apart, the
+    shapes graph. ``dataset`` is the same quads as an rdflib Dataset, built on first use."""
 
-    dataset: Dataset
+    quads: tuple[ox.Quad, ...]
     shapes: Graph
     files: SourceFiles
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The asserted quads as an rdflib Dataset (blank nodes keep their labels)."""
+        return dataset_from_quads(self.quads)
+
+    def ontology(self) -> Graph:
+        """The ontology graph alone, as an rdflib Graph."""
+        return graph_from_triples(q for q in self.quads if q.graph_name == _ONTOLOGY)
 
 
 def relative_name(path: Path, root: Path) -> str:
@@ -102,16 +120,17 @@ def last_changed(files: SourceFiles) -> datetime | None:
     return datetime.fromtimestamp(int(max(times)), UTC) if times else None
 
 
-def read_quads(path: Path, shown: str, *, base_iri: str | None = None) -> Iterator[RdflibQuad]:
-    """Parse one file (format from its extension) into rdflib quads; blank nodes are scoped
-    to the file. Raises SourceError ``shown:line:column: message`` on a syntax error."""
+def parse_quads(path: Path, shown: str, *, base_iri: str | None = None) -> Iterator[ox.Quad]:
+    """Parse one file (format from its extension) into pyoxigraph quads; blank nodes get
+    fresh labels, so they are scoped to the file. Raises SourceError
+    ``shown:line:column: message`` on a syntax error."""
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     if rdf_format is None:
         raise SourceError(shown, f"unknown RDF file extension {path.suffix!r}")
-    bnodes: dict[str, BNode] = {}
     try:
-        for quad in ox.parse(path=path, format=rdf_format, base_iri=base_iri):
-            yield quad_to_rdflib(quad, bnodes)
+        yield from ox.parse(
+            path=path, format=rdf_format, base_iri=base_iri, rename_blank_nodes=True
+        )
     except SyntaxError as error:
         message = _POSITION_PREFIX.sub("", str(error.msg))
         raise SourceError(shown, message, error.lineno, error.offset) from None
@@ -119,59 +138,65 @@ def read_quads(path: Path, shown: str, *, base_iri: str | None = None) -> Iterat
         raise SourceError(shown, str(error)) from None
 
 
+def read_quads(path: Path, shown: str, *, base_iri: str | None = None) -> Iterator[RdflibQuad]:
+    """parse_quads, as rdflib quads (blank nodes keep their fresh labels)."""
+    for quad in parse_quads(path, shown, base_iri=base_iri):
+        yield quad_to_rdflib(quad)
+
+
 def load_sources(settings: Settings) -> LoadedSources:
     """Parse every source: ontology files into ONTOLOGY_GRAPH, each data TriG file's named
     graphs as written, each data Turtle file into ``GRAPH[<stem>]``, shapes into their own graph."""
     files = find_sources(settings)
-    dataset = Dataset()
+    # A dict keeps the first occurrence of each quad, in reading order: a dataset holds a quad once.
+    quads: dict[ox.Quad, None] = {}
     for path in files.ontology:
-        _add(dataset, _into_graph(read_quads(path, files.relative(path)), ONTOLOGY_GRAPH))
+        quads.update(dict.fromkeys(_into_graph(parse_quads(path, files.relative(path)), _ONTOLOGY)))
     for path in files.data:
         shown = files.relative(path)
-        quads = read_quads(path, shown)
+        parsed = parse_quads(path, shown)
         if path.suffix == ".trig":
-            _add(dataset, _named_graphs_only(quads, shown))
+            quads.update(dict.fromkeys(_named_graphs_only(parsed, shown)))
         elif GRAPH[path.stem] in RESERVED_GRAPHS:
             raise SourceError(shown, f"graph {GRAPH[path.stem]} is reserved; rename the file")
         else:
-            _add(dataset, _into_graph(quads, GRAPH[path.stem]))
-    shapes = Graph()
-    for path in files.shapes:
-        for subject, predicate, obj, _ in read_quads(path, files.relative(path)):
-            shapes.add((subject, predicate, obj))
-    return LoadedSources(dataset=dataset, shapes=shapes, files=files)
+            name = ox.NamedNode(str(GRAPH[path.stem]))
+            quads.update(dict.fromkeys(_into_graph(parsed, name)))
+    shapes = graph_from_triples(
+        quad for path in files.shapes for quad in parse_quads(path, files.relative(path))
+    )
+    return LoadedSources(quads=tuple(quads), shapes=shapes, files=files)
+
+
+def read_rdf_file(path: Path) -> list[ox.Quad]:
+    """Parse any TriG, N-Quads, Turtle, N-Triples or RDF/XML file, graphs as written
+    (triples of a graph-only format go to the default graph), each quad once."""
+    quads = parse_quads(path, str(path), base_iri=path.resolve().as_uri())
+    return list(dict.fromkeys(quads))
 
 
 def load_rdf_file(path: Path) -> Dataset:
-    """Parse any TriG, N-Quads, Turtle, N-Triples or RDF/XML file, graphs as written
-    (triples of a graph-only format go to the default graph)."""
-    dataset = Dataset()
-    _add(dataset, read_quads(path, str(path), base_iri=path.resolve().as_uri()))
-    return dataset
+    """read_rdf_file, as an rdflib Dataset."""
+    return dataset_from_quads(read_rdf_file(path))
 
 
-def _into_graph(quads: Iterable[RdflibQuad], name: Node) -> Iterator[RdflibQuad]:
-    for subject, predicate, obj, _ in quads:
-        yield subject, predicate, obj, name
+def _into_graph(quads: Iterable[ox.Quad], name: ox.NamedNode) -> Iterator[ox.Quad]:
+    for quad in quads:
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
 
 
-def _named_graphs_only(quads: Iterable[RdflibQuad], shown: str) -> Iterator[RdflibQuad]:
+def _named_graphs_only(quads: Iterable[ox.Quad], shown: str) -> Iterator[ox.Quad]:
     # Data files say which source document each fact comes from: one named graph per document.
     for quad in quads:
-        subject, predicate, obj, name = quad
-        if name is None:
+        name = quad.graph_name
+        if isinstance(name, ox.DefaultGraph):
+            subject, predicate, obj = (_shown(term) for term in quad.triple)
             raise SourceError(shown, f"triple outside a named graph: {subject} {predicate} {obj}")
-        if name in RESERVED_GRAPHS:
-            raise SourceError(shown, f"graph {name} is reserved for generated content")
+        if name in _RESERVED:
+            raise SourceError(shown, f"graph {_shown(name)} is reserved for generated content")
         yield quad
 
 
-def _add(dataset: Dataset, quads: Iterable[RdflibQuad]) -> None:
-    graphs: dict[Node | None, Graph] = {}
-    for subject, predicate, obj, name in quads:
-        graph = graphs.get(name)
-        if graph is None:
-            if name is not None and not isinstance(name, IdentifiedNode):
-                raise ValueError(f"not a graph name: {name!r}")
-            graph = graphs[name] = dataset.default_graph if name is None else dataset.graph(name)
-        graph.add((subject, predicate, obj))
+def _shown(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    # As rdflib shows terms in messages: IRIs and literals bare, blank nodes by label.
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)

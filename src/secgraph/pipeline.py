@@ -11,7 +11,6 @@ from pathlib import Path
 from time import perf_counter
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from secgraph import __version__
 from secgraph.checks import CheckReport, find_checks, run_checks
@@ -23,19 +22,20 @@ from secgraph.load import (
     find_sources,
     fingerprint,
     last_changed,
-    load_rdf_file,
     load_sources,
+    read_rdf_file,
 )
-from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
+from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
 from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.progress import StepListener
 from secgraph.reason import InconsistencyError, Inference, reason
 from secgraph.store import OxigraphStore, Store
-from secgraph.terms import quads_to_oxigraph
+from secgraph.terms import graph_from_triples
 from secgraph.validate import ValidationReport, validate_graph
 
 Stamp = tuple[str, datetime | None]
 """The data's version (content hash of the sources) and time (newest source file)."""
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 _INSTANCES_PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {
   ?entity a ?class . FILTER(STRSTARTS(STR(?class), STR(sg:)))
@@ -149,10 +149,10 @@ def _serve_file_as_is(
 ) -> BuiltGraph:
     # No reasoning, no validation: the file is served exactly as written (W3C test datasets).
     with _timed(timings, "load"):
-        dataset = load_rdf_file(data_file)
+        quads = read_rdf_file(data_file)
     with _timed(timings, "store"):
-        store = OxigraphStore.from_dataset(
-            dataset,
+        store = OxigraphStore.from_quads(
+            quads,
             path=settings.store_path,
             union_default_graph=settings.union_default_graph,
             version=stamp[0],
@@ -167,14 +167,16 @@ def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) 
     with _timed(timings, "reason"):
         inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
-        report = validate_graph(_union(loaded, inference), loaded.shapes, inplace=True)
+        # Until validation reads the store itself, its default graph as an rdflib Graph.
+        merged = _validation_input(loaded, inference)
+        data = graph_from_triples(merged.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        report = validate_graph(data, loaded.shapes, inplace=True)
     if not report.conforms:
         raise BuildError(report, timings)
     with _timed(timings, "store"):
-        asserted = loaded.dataset.quads((None, None, None, None))
-        inferred = ((s, p, o, INFERRED_GRAPH) for s, p, o in inference.graph)
+        inferred = (ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inference.triples)
         store = OxigraphStore.from_quads(
-            quads_to_oxigraph(chain(asserted, inferred)),
+            chain(loaded.quads, inferred),
             path=settings.store_path,
             union_default_graph=settings.union_default_graph,
             version=stamp[0],
@@ -189,23 +191,24 @@ def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) 
 
 def _reason(settings: Settings, loaded: LoadedSources) -> Inference:
     if settings.reasoner == "owlrl":
-        return reason(loaded.dataset)
+        return reason(loaded.quads)
     # The ontology's own closure is the same for every build of the same ontology: cache it.
-    closure = ontology_closure(
-        loaded.dataset.graph(ONTOLOGY_GRAPH),
-        settings.cache_dir,
-        closure_key(loaded.files.ontology),
+    key = closure_key(loaded.files.ontology)
+    closure = ontology_closure(loaded.ontology(), settings.cache_dir, key)
+    return reason(loaded.quads, reasoner="fast", ontology_closure=closure)
+
+
+def _validation_input(loaded: LoadedSources, inference: Inference) -> ox.Store:
+    """One store whose default graph is what users query: the asserted graphs merged with the
+    inferred one (SHACL validates that data graph)."""
+    store = ox.Store()
+    store.bulk_extend(
+        chain(
+            (ox.Quad(q.subject, q.predicate, q.object) for q in loaded.quads),
+            (ox.Quad(t.subject, t.predicate, t.object) for t in inference.triples),
+        )
     )
-    return reason(loaded.dataset, reasoner="fast", ontology_closure=closure)
-
-
-def _union(loaded: LoadedSources, inference: Inference) -> Graph:
-    # SHACL sees what users query: the asserted graphs merged with the inferred one.
-    union = Graph()
-    for subject, predicate, obj, _ in loaded.dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    union += inference.graph
-    return union
+    return store
 
 
 def _built(

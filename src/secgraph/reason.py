@@ -4,28 +4,34 @@ the fast rules over the cached ontology closure; inferred triples kept apart; ne
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from time import perf_counter
 from typing import Literal as Choice
+from typing import TypeVar
 
 import pyoxigraph as ox
 from owlrl import DeductiveClosure, OWLRL_Semantics
-from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.Namespaces import ERRNS
-from owlrl.XsdDatatypes import OWL_RL_Datatypes
-from rdflib import BNode, Dataset, Graph, Literal
+from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from secgraph.noise import NOISE, Triple, noise_reason
-from secgraph.rules import ContradictionError, UnsupportedSchemaError, materialize
-from secgraph.terms import graph_name_to_oxigraph, to_oxigraph, to_rdflib
+from secgraph.noise import NOISE, noise_reason, noise_reason_of
+from secgraph.rules import ContradictionError, UnsupportedSchemaError, materialize, to_triples
+from secgraph.terms import (
+    dataset_from_quads,
+    graph_from_triples,
+    graph_name_to_oxigraph,
+    triple_to_oxigraph,
+)
 
 __all__ = ["NOISE", "Culprit", "InconsistencyError", "Inference", "Reasoner", "reason"]
 
 Reasoner = Choice["owlrl", "fast"]
+_T = TypeVar("_T", tuple[str, str, str], tuple[Node, Node, Node])
 
 
 @dataclass(frozen=True)
@@ -55,24 +61,32 @@ class InconsistencyError(Exception):
 class Inference:
     """Triples OWL 2 RL adds to the asserted ones (noise removed), for INFERRED_GRAPH.
 
+    ``triples`` are pyoxigraph triples; ``graph`` is the same as an rdflib Graph, built on first
+    use. Blank nodes keep their labels in both, as in load.LoadedSources.
+
     ``reasoner`` says which engine produced them and, when the fast rules stepped aside for
     owlrl, ``fallback`` says why.
     """
 
-    graph: Graph
+    triples: tuple[ox.Triple, ...]
     dropped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     reasoner: str = "owlrl"
     fallback: str | None = None
 
+    @cached_property
+    def graph(self) -> Graph:
+        """The inferred triples as an rdflib Graph named INFERRED_GRAPH."""
+        return graph_from_triples(self.triples, identifier=INFERRED_GRAPH)
+
 
 def reason(
-    dataset: Dataset,
+    asserted: Sequence[ox.Quad] | Dataset,
     *,
     reasoner: Reasoner = "owlrl",
     ontology_closure: Sequence[ox.Triple] | None = None,
 ) -> Inference:
-    """Materialize the OWL 2 RL closure of the union of ``dataset``'s graphs.
+    """Materialize the OWL 2 RL closure of the union of the ``asserted`` quads (or Dataset).
 
     ``reasoner="fast"`` runs secgraph.rules over ``ontology_closure`` (what owlrl adds to
     ONTOLOGY_GRAPH alone); it steps aside for owlrl when the schema uses a construct the rules do
@@ -86,16 +100,30 @@ def reason(
     if reasoner == "fast":
         if ontology_closure is None:
             raise ValueError("the fast reasoner needs the ontology closure")
+        quads = _quads(asserted)
         try:
-            kept, dropped = _reason_fast(dataset, ontology_closure)
+            kept, dropped = _reason_fast(quads, ontology_closure)
             return Inference(kept, dropped, perf_counter() - started, reasoner="fast")
         except (UnsupportedSchemaError, ContradictionError) as error:
             fallback = f"{type(error).__name__}: {error}"
+    dataset = asserted if isinstance(asserted, Dataset) else dataset_from_quads(asserted)
     kept, dropped = _reason_owlrl(dataset)
     return Inference(kept, dropped, perf_counter() - started, fallback=fallback)
 
 
-def _reason_owlrl(dataset: Dataset) -> tuple[Graph, dict[str, int]]:
+def _quads(asserted: Sequence[ox.Quad] | Dataset) -> Sequence[ox.Quad]:
+    if not isinstance(asserted, Dataset):
+        return asserted
+    # Blank nodes keep their labels: the inferences name the Dataset's own blank nodes.
+    quads = []
+    for s, p, o, g in asserted.quads((None, None, None, None)):
+        triple = triple_to_oxigraph((s, p, o))
+        name = graph_name_to_oxigraph(g, {})
+        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, name))
+    return quads
+
+
+def _reason_owlrl(dataset: Dataset) -> tuple[tuple[ox.Triple, ...], dict[str, int]]:
     asserted, closure = Graph(), Graph()
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         asserted.add((subject, predicate, obj))
@@ -108,57 +136,31 @@ def _reason_owlrl(dataset: Dataset) -> tuple[Graph, dict[str, int]]:
     culprits = find_culprits(closure)
     if culprits:
         raise InconsistencyError(culprits)
-    return _keep_informative(triple for triple in closure if triple not in asserted)
+    new = (triple for triple in closure if triple not in asserted)
+    kept, dropped = _keep_informative(new, noise_reason)
+    return tuple(triple_to_oxigraph(triple) for triple in kept), dropped
 
 
 def _reason_fast(
-    dataset: Dataset, ontology_closure: Sequence[ox.Triple]
-) -> tuple[Graph, dict[str, int]]:
-    bnodes: dict[Node, ox.BlankNode] = {}
-    quads = (
-        ox.Quad(*_triple_to_oxigraph((s, p, o), bnodes), graph_name_to_oxigraph(g, bnodes))
-        for s, p, o, g in dataset.quads((None, None, None, None))
-    )
-    inferred = list(materialize(quads, ontology_closure, str(ONTOLOGY_GRAPH)))
-    # dt-not-type (OWL 2 Profiles §4.3 Table 8), checked the way owlrl checks it.
-    if any(_ill_typed(obj) for _, _, obj, _ in dataset.quads((None, None, None, None))):
-        raise ContradictionError("dt-not-type")
-    back = {converted.value: node for node, converted in bnodes.items() if isinstance(node, BNode)}
-    return _keep_informative(
-        (to_rdflib(t.subject, back), to_rdflib(t.predicate, back), to_rdflib(t.object, back))
-        for t in inferred
-    )
+    quads: Sequence[ox.Quad], ontology_closure: Sequence[ox.Triple]
+) -> tuple[tuple[ox.Triple, ...], dict[str, int]]:
+    inferred = materialize(quads, ontology_closure, str(ONTOLOGY_GRAPH))
+    kept, dropped = _keep_informative(inferred, noise_reason_of)
+    return tuple(to_triples(kept)), dropped
 
 
-def _triple_to_oxigraph(
-    triple: Triple, bnodes: dict[Node, ox.BlankNode]
-) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]:
-    subject, predicate, obj = (to_oxigraph(term, bnodes) for term in triple)
-    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
-        raise ValueError(f"not a valid RDF triple: {triple}")
-    return subject, predicate, obj
-
-
-def _keep_informative(triples: Iterable[Triple]) -> tuple[Graph, dict[str, int]]:
-    kept = Graph(identifier=INFERRED_GRAPH)
+def _keep_informative(
+    triples: Iterable[_T], noise: Callable[[_T], str | None]
+) -> tuple[list[_T], dict[str, int]]:
+    kept: list[_T] = []
     dropped: Counter[str] = Counter()
     for triple in triples:
-        reason_dropped = noise_reason(triple)
+        reason_dropped = noise(triple)
         if reason_dropped is None:
-            kept.add(triple)
+            kept.append(triple)
         else:
             dropped[reason_dropped] += 1
     return kept, dict(dropped)
-
-
-def _ill_typed(term: Node) -> bool:
-    if not isinstance(term, Literal) or term.datatype not in OWL_RL_Datatypes:
-        return False
-    try:
-        AltXSDToPYTHON.get(term.datatype, str)(str(term))
-    except ValueError:
-        return True
-    return False
 
 
 def find_culprits(closure: Graph) -> tuple[Culprit, ...]:

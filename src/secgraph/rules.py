@@ -1,21 +1,27 @@
-"""The OWL 2 RL rules the ontology exercises, as SPARQL updates run to a fixpoint inside
-pyoxigraph over a fixed, already closed schema (the fast reasoner); never filters or reports."""
+"""The OWL 2 RL rules the ontology exercises, evaluated semi-naively in Python over a fixed,
+already closed schema (the fast reasoner); never filters or reports.
+
+Terms are handled in their N-Triples form (``<iri>``, ``_:label``, ``"lexical"^^<datatype>``):
+pyoxigraph writes and reads them in bulk, and Python strings hash once, so the rules never
+cross into pyoxigraph per triple. A literal keeps its lexical form, as owlrl does.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import namespace
-
-from secgraph.namespaces import LITERAL_PROXY
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
+from rdflib import URIRef, namespace
 
 OWL, RDF, RDFS = str(namespace.OWL), str(namespace.RDF), str(namespace.RDFS)
-_PROLOGUE = f"PREFIX owl: <{OWL}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
-# Literals enter the working store as IRIs under this prefix: Oxigraph stores a typed literal by
-# value ("16.0"^^xsd:decimal comes back as "16"), while owlrl keeps the lexical form it was given.
-_NOT_LITERAL = f'FILTER(isBlank(?y) || !STRSTARTS(STR(?y), "{LITERAL_PROXY}"))'
 
+Fact = tuple[str, str, str]
+"""Subject, predicate and object in N-Triples form."""
 
 # OWL terms the rules below cover, or that license no inference about instances (declarations,
 # annotations). Any other OWL term in the schema, e.g. owl:FunctionalProperty (prp-fp infers
@@ -52,27 +58,36 @@ SUPPORTED_OWL_TERMS = frozenset(
 # typed with an RDFS or OWL class, is schema in disguise: the cached schema closure would miss it.
 DATA_ANNOTATIONS = frozenset(RDFS + name for name in ("label", "comment", "seeAlso", "isDefinedBy"))
 
-# OWL 2 RL rules (OWL 2 Profiles §4.3, Tables 5, 7 and 9) over the default graph, which holds
-# the asserted triples, the schema closure and everything inferred so far.
-_RULES = {
-    "prp-spo1": "?p rdfs:subPropertyOf ?q . ?x ?p ?y . FILTER(?p != ?q)} INSERT {?x ?q ?y",
-    "prp-eqp": "?p owl:equivalentProperty|^owl:equivalentProperty ?q . ?x ?p ?y} INSERT {?x ?q ?y",
-    "prp-inv1": "?p owl:inverseOf ?q . ?x ?p ?y . _NOT_LITERAL} INSERT {?y ?q ?x",
-    "prp-inv2": "?p owl:inverseOf ?q . ?x ?q ?y . _NOT_LITERAL} INSERT {?y ?p ?x",
-    "prp-symp": "?p a owl:SymmetricProperty . ?x ?p ?y . _NOT_LITERAL} INSERT {?y ?p ?x",
-    "prp-trp": "?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z} INSERT {?x ?p ?z",
-    "prp-dom": "?p rdfs:domain ?c . ?x ?p ?y} INSERT {?x a ?c",
-    "prp-rng": "?p rdfs:range ?c . ?x ?p ?y . _NOT_LITERAL} INSERT {?y a ?c",
-    "cax-sco": "?c rdfs:subClassOf ?d . ?x a ?c . FILTER(?c != ?d)} INSERT {?x a ?d",
-    "cax-eqc": "?c owl:equivalentClass|^owl:equivalentClass ?d . ?x a ?c} INSERT {?x a ?d",
-}
-# Each ASK finds an OWL 2 RL contradiction (Table 4 eq-diff aside): cls-nothing2, cax-dw, cax-adc.
-_CONTRADICTIONS = {
-    "cls-nothing2": "?x a owl:Nothing",
-    "cax-dw": "?c owl:disjointWith ?d . ?x a ?c, ?d",
-    "cax-adc": "?a a owl:AllDisjointClasses ; owl:members ?l . ?l rdf:rest*/rdf:first ?c . "
-    "?l rdf:rest*/rdf:first ?d . FILTER(?c != ?d) ?x a ?c, ?d",
-}
+
+def _iri(base: str, name: str) -> str:
+    return f"<{base}{name}>"
+
+
+TYPE = _iri(RDF, "type")
+_FIRST, _REST, _NIL = _iri(RDF, "first"), _iri(RDF, "rest"), _iri(RDF, "nil")
+_SUB_PROPERTY, _SUB_CLASS = _iri(RDFS, "subPropertyOf"), _iri(RDFS, "subClassOf")
+_DOMAIN, _RANGE = _iri(RDFS, "domain"), _iri(RDFS, "range")
+_EQUIVALENT_PROPERTY = _iri(OWL, "equivalentProperty")
+_EQUIVALENT_CLASS = _iri(OWL, "equivalentClass")
+_INVERSE, _SAME_AS = _iri(OWL, "inverseOf"), _iri(OWL, "sameAs")
+_SYMMETRIC, _TRANSITIVE = _iri(OWL, "SymmetricProperty"), _iri(OWL, "TransitiveProperty")
+_CHAIN, _DISJOINT = _iri(OWL, "propertyChainAxiom"), _iri(OWL, "disjointWith")
+_ALL_DISJOINT, _MEMBERS = _iri(OWL, "AllDisjointClasses"), _iri(OWL, "members")
+_NOTHING = _iri(OWL, "Nothing")
+_OWL, _RDFS = f"<{OWL}", f"<{RDFS}"
+_ANNOTATIONS = frozenset(f"<{iri}>" for iri in DATA_ANNOTATIONS)
+# Non-OWL predicates the schema is read from (every owl: predicate counts as well).
+_SCHEMA_PREDICATES = frozenset({_SUB_PROPERTY, _SUB_CLASS, _DOMAIN, _RANGE, _FIRST, _REST})
+# Types that say nothing the rules read (every node has them, or they only declare an individual).
+_INSTANCE_TYPES = frozenset(
+    {_iri(OWL, "Thing"), _iri(RDFS, "Resource"), _iri(OWL, "NamedIndividual"), _NOTHING}
+)
+# dt-not-type checks the datatypes owlrl checks, on the literals rdflib gives it: xsd:string and
+# language-tagged literals are plain literals there, never checked.
+_CHECKED_DATATYPES = frozenset(
+    f"<{datatype}>" for datatype in OWL_RL_Datatypes if str(datatype) != str(namespace.XSD.string)
+)
+_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"(?:@[^ ]+|\^\^<[^>]*>)?')
 
 
 class UnsupportedSchemaError(Exception):
@@ -85,111 +100,277 @@ class ContradictionError(Exception):
 
 def materialize(
     asserted: Iterable[ox.Quad], schema_closure: Iterable[ox.Triple], ontology_graph: str
-) -> Iterator[ox.Triple]:
-    """Yield the triples OWL 2 RL adds to ``asserted`` (quads in named graphs, the ontology in
+) -> list[Fact]:
+    """The triples OWL 2 RL adds to ``asserted`` (quads in named graphs, the ontology in
     ``ontology_graph``), given ``schema_closure``: what owlrl adds to the ontology alone.
 
     Raises UnsupportedSchemaError or ContradictionError; both leave the answer to owlrl.
     """
-    store = ox.Store()
-    # Named graphs keep the asserted triples apart (to tell inferred ones later); the default
-    # graph is the working set the rules read and extend.
-    literals = _LiteralProxies()
-    store.extend(_twice(literals.hide(quad) for quad in asserted))
-    store.extend(literals.hide(ox.Quad(t.subject, t.predicate, t.object)) for t in schema_closure)
-    _check_supported(store, ontology_graph)
-    rules = [_PROLOGUE + f"INSERT {{{body}}} WHERE {{{where}}}" for where, body in _split()]
-    rules += _chain_rules(store)
-    size = -1
-    while size != len(store):
-        size = len(store)
-        for rule in rules:
-            store.update(rule)
-    for name, pattern in _CONTRADICTIONS.items():
-        if store.query(f"{_PROLOGUE}ASK {{ {pattern} }}"):
-            raise ContradictionError(name)
-    new = "SELECT ?s ?p ?o { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-    for row in store.query(new):  # type: ignore[union-attr]
-        yield ox.Triple(row[0], row[1], literals.show(row[2]))
+    ontology = f"<{ontology_graph}>"
+    given: dict[Fact, None] = {}
+    schema_facts: list[Fact] = []
+    stated: tuple[Fact, str] | None = None
+    for fact, graph in read_nquads(ox.serialize(asserted, format=ox.RdfFormat.N_QUADS)):
+        given[fact] = None
+        if graph == ontology:
+            schema_facts.append(fact)
+        elif stated is None and _states_schema(fact):
+            stated = fact, graph
+    asserted_facts = set(given)
+    closure = (ox.Quad(t.subject, t.predicate, t.object) for t in schema_closure)
+    for fact, _ in read_nquads(ox.serialize(closure, format=ox.RdfFormat.N_QUADS)):
+        given[fact] = None
+        schema_facts.append(fact)
+    _check_supported(given)
+    if stated is not None:
+        (subject, predicate, obj), graph = stated
+        raise UnsupportedSchemaError(f"graph {graph} states schema: {subject} {predicate} {obj}")
+    schema = Schema.from_facts(schema_facts)
+    known = _Closure(schema, given).run()
+    schema.check_consistent(known)
+    # dt-not-type (OWL 2 Profiles §4.3 Table 8), checked the way owlrl checks it.
+    if any(_ill_typed(obj) for obj in {fact[2] for fact in asserted_facts}):
+        raise ContradictionError("dt-not-type")
+    return list(known - asserted_facts)
 
 
-class _LiteralProxies:
-    """Swaps literal objects for proxy IRIs on the way in and back on the way out."""
-
-    def __init__(self) -> None:
-        self.proxies: dict[ox.Literal, ox.NamedNode] = {}
-        self.literals: dict[str, ox.Literal] = {}
-
-    def hide(self, quad: ox.Quad) -> ox.Quad:
-        if not isinstance(quad.object, ox.Literal):
-            return quad
-        proxy = self.proxies.get(quad.object)
-        if proxy is None:
-            proxy = self.proxies[quad.object] = ox.NamedNode(f"{LITERAL_PROXY}{len(self.proxies)}")
-            self.literals[proxy.value] = quad.object
-        return ox.Quad(quad.subject, quad.predicate, proxy, quad.graph_name)
-
-    def show(self, term: ox.NamedNode | ox.BlankNode) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(term, ox.NamedNode):
-            return self.literals.get(term.value, term)
-        return term
+def read_nquads(data: bytes | None) -> Iterator[tuple[Fact, str]]:
+    """Split N-Quads as pyoxigraph writes them (one statement a line, single spaces) into
+    facts and graph names (``""`` for the default graph)."""
+    for line in (data or b"").decode().splitlines():
+        subject, predicate, rest = line[:-2].split(" ", 2)
+        if rest[0] == '"':
+            match = _LITERAL.match(rest)
+            if match is None:
+                raise ValueError(f"not an N-Quads literal: {rest}")
+            end = match.end()
+        else:
+            end = rest.find(" ")
+            end = len(rest) if end < 0 else end
+        yield (subject, predicate, rest[:end]), rest[end + 1 :]
 
 
-def _twice(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    for quad in quads:
-        yield quad
-        yield ox.Quad(quad.subject, quad.predicate, quad.object)
+def to_triples(facts: Iterable[Fact]) -> list[ox.Triple]:
+    """The facts as pyoxigraph triples, read back in one pass (blank nodes keep their labels)."""
+    text = "".join(f"{subject} {predicate} {obj} .\n" for subject, predicate, obj in facts)
+    return [quad.triple for quad in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def _split() -> Iterator[tuple[str, str]]:
-    for text in _RULES.values():
-        where, body = text.replace("_NOT_LITERAL", _NOT_LITERAL).split("} INSERT {")
-        yield where, body
+def _states_schema(fact: Fact) -> bool:
+    _, predicate, obj = fact
+    if predicate == TYPE:
+        return obj.startswith((_OWL, _RDFS))
+    return (predicate.startswith(_RDFS) and predicate not in _ANNOTATIONS) or predicate.startswith(
+        _OWL
+    )
 
 
-def _check_supported(store: ox.Store, ontology_graph: str) -> None:
-    schema_terms = """SELECT DISTINCT ?t {
-        { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), STR(owl:))) }"""
-    used = {row[0].value for row in store.query(_PROLOGUE + schema_terms)}  # type: ignore[union-attr]
+def _check_supported(facts: Iterable[Fact]) -> None:
+    used: set[str] = set()
+    same_as = False
+    for subject, predicate, obj in facts:
+        if predicate.startswith(_OWL):
+            used.add(predicate[1:-1])
+            same_as = same_as or (predicate == _SAME_AS and subject != obj)
+        elif predicate == TYPE and obj.startswith(_OWL):
+            used.add(obj[1:-1])
     unsupported = sorted(used - SUPPORTED_OWL_TERMS)
     if unsupported:
         raise UnsupportedSchemaError("the schema uses " + ", ".join(unsupported))
-    if store.query(_PROLOGUE + "ASK { ?s owl:sameAs ?o FILTER(?s != ?o) }"):
+    if same_as:
         raise UnsupportedSchemaError("owl:sameAs between distinct nodes (eq-rep-*)")
-    annotations = ", ".join(f"<{iri}>" for iri in sorted(DATA_ANNOTATIONS))
-    in_data = f"""SELECT ?g ?s ?p ?o {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ontology_graph}>)
-        FILTER((STRSTARTS(STR(?p), STR(rdfs:)) && ?p NOT IN ({annotations}))
-            || STRSTARTS(STR(?p), STR(owl:))
-            || (?p = rdf:type && (STRSTARTS(STR(?o), STR(owl:)) || STRSTARTS(STR(?o), STR(rdfs:)))))
-    }} LIMIT 1"""
-    for row in store.query(_PROLOGUE + in_data):  # type: ignore[union-attr]
-        raise UnsupportedSchemaError(f"graph {row[0]} states schema: {row[1]} {row[2]} {row[3]}")
 
 
-def _chain_rules(store: ox.Store) -> list[str]:
-    """prp-spo2, one update per owl:propertyChainAxiom (chains of named properties only)."""
-    rules = []
-    chains = _PROLOGUE + "SELECT ?p ?l { ?p owl:propertyChainAxiom ?l }"
-    for row in store.query(chains):  # type: ignore[union-attr]
-        links = _rdf_list(store, row[1])
-        if not links or not all(isinstance(link, ox.NamedNode) for link in links):
-            raise UnsupportedSchemaError(
-                f"property chain of {row[0]} is not a list of named properties"
-            )
-        path = " . ".join(f"?x{i} {link} ?x{i + 1}" for i, link in enumerate(links))
-        rules.append(f"INSERT {{ ?x0 {row[0]} ?x{len(links)} }} WHERE {{ {path} }}")
-    return rules
+def _ill_typed(term: str) -> bool:
+    if not term.startswith('"') or not term.endswith(">"):
+        return False
+    lexical, _, datatype = term.rpartition("^^")
+    if datatype not in _CHECKED_DATATYPES:
+        return False
+    value = lexical[1:-1]
+    if "\\" in value:  # an escape: let the parser read the lexical form
+        value = next(
+            iter(ox.parse(input=f"<x:s> <x:p> {term} .", format=ox.RdfFormat.N_TRIPLES))
+        ).object.value
+    try:
+        AltXSDToPYTHON.get(URIRef(datatype[1:-1]), str)(value)
+    except ValueError:
+        return True
+    return False
 
 
-def _rdf_list(store: ox.Store, head: ox.NamedNode | ox.BlankNode) -> list[object]:
-    items: list[object] = []
-    node: object = head
-    nil = ox.NamedNode(RDF + "nil")
-    while node != nil and len(items) < 1000:
-        firsts = list(store.quads_for_pattern(node, ox.NamedNode(RDF + "first"), None, None))  # type: ignore[arg-type]
-        rests = list(store.quads_for_pattern(node, ox.NamedNode(RDF + "rest"), None, None))  # type: ignore[arg-type]
-        if not firsts or not rests:
-            return []
-        items.append(firsts[0].object)
-        node = rests[0].object
-    return items
+@dataclass
+class Schema:
+    """What each predicate and class entails (OWL 2 Profiles §4.3, Tables 5, 7 and 9), read
+    once from the closed schema; the instance rules only look things up here."""
+
+    # prp-spo1, prp-eqp: x p y gives x q y.
+    same: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # prp-inv1, prp-inv2, prp-symp: x p y gives y q x (y not a literal).
+    flipped: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # prp-dom, prp-rng: x p y gives x a c, y a c (y not a literal).
+    domains: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ranges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # cax-sco, cax-eqc: x a c gives x a d.
+    superclasses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # prp-trp and prp-spo2: the rules that join two or more facts.
+    transitive: set[str] = field(default_factory=set)
+    chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # cax-dw, cax-adc: pairs of classes no node may belong to both of.
+    disjoint: set[tuple[str, str]] = field(default_factory=set)
+    all_disjoint: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def from_facts(cls, facts: Sequence[Fact]) -> Schema:
+        schema = cls()
+        by_predicate: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for subject, predicate, obj in facts:
+            by_predicate[predicate].append((subject, obj))
+        for p, q in by_predicate[_SUB_PROPERTY]:
+            if p != q:
+                schema.same[p].add(q)
+        for p, q in by_predicate[_EQUIVALENT_PROPERTY]:
+            schema.same[p].add(q)
+            schema.same[q].add(p)
+        for p, q in by_predicate[_INVERSE]:
+            schema.flipped[p].add(q)
+            schema.flipped[q].add(p)
+        for p, c in by_predicate[_DOMAIN]:
+            schema.domains[p].add(c)
+        for p, c in by_predicate[_RANGE]:
+            schema.ranges[p].add(c)
+        for c, d in by_predicate[_SUB_CLASS]:
+            if c != d:
+                schema.superclasses[c].add(d)
+        for c, d in by_predicate[_EQUIVALENT_CLASS]:
+            schema.superclasses[c].add(d)
+            schema.superclasses[d].add(c)
+        schema.disjoint.update(by_predicate[_DISJOINT])
+        lists = _Lists(by_predicate)
+        for node, kind in by_predicate[TYPE]:
+            if kind == _SYMMETRIC:
+                schema.flipped[node].add(node)
+            elif kind == _TRANSITIVE:
+                schema.transitive.add(node)
+        all_disjoint = {node for node, kind in by_predicate[TYPE] if kind == _ALL_DISJOINT}
+        for node, members in by_predicate[_MEMBERS]:
+            if node in all_disjoint:
+                classes = lists.items(members)
+                schema.all_disjoint.update((c, d) for c in classes for d in classes if c != d)
+        for p, head in by_predicate[_CHAIN]:
+            links = lists.items(head)
+            if not links or not all(link.startswith("<") for link in links):
+                raise UnsupportedSchemaError(
+                    f"property chain of {p} is not a list of named properties"
+                )
+            schema.chains.append((p, tuple(links)))
+        return schema
+
+    def reads(self, fact: Fact) -> bool:
+        """Whether ``fact`` is schema these rules read (or would have to): a new one means the
+        schema is not closed over the data, and only owlrl can say what follows."""
+        _, predicate, obj = fact
+        if predicate.startswith(_OWL) or predicate in _SCHEMA_PREDICATES:
+            return True
+        return predicate == TYPE and obj.startswith((_OWL, _RDFS)) and obj not in _INSTANCE_TYPES
+
+    def check_consistent(self, known: set[Fact]) -> None:
+        """cls-nothing2, cax-dw, cax-adc (OWL 2 Profiles §4.3, Tables 7 and 9)."""
+        watched = {c for pair in self.disjoint | self.all_disjoint for c in pair} | {_NOTHING}
+        members: dict[str, set[str]] = defaultdict(set)
+        for subject, predicate, obj in known:
+            if predicate == TYPE and obj in watched:
+                members[obj].add(subject)
+        if members[_NOTHING]:
+            raise ContradictionError("cls-nothing2")
+        for name, pairs in (("cax-dw", self.disjoint), ("cax-adc", self.all_disjoint)):
+            if any(members[c] & members[d] for c, d in pairs):
+                raise ContradictionError(name)
+
+
+class _Lists:
+    """RDF collections of the schema (rdf:first / rdf:rest), read into Python lists."""
+
+    def __init__(self, by_predicate: dict[str, list[tuple[str, str]]]) -> None:
+        self.first = dict(by_predicate.get(_FIRST, []))
+        self.rest = dict(by_predicate.get(_REST, []))
+
+    def items(self, head: str) -> list[str]:
+        items: list[str] = []
+        node = head
+        while node != _NIL and len(items) < 1000:
+            if node not in self.first or node not in self.rest:
+                return []
+            items.append(self.first[node])
+            node = self.rest[node]
+        return items
+
+
+class _Closure:
+    """Semi-naive evaluation: each fact is taken from the queue once and joined with what is
+    known so far; only prp-trp and prp-spo2 join facts, through indexes kept for their
+    predicates alone."""
+
+    def __init__(self, schema: Schema, given: Iterable[Fact]) -> None:
+        self.schema = schema
+        self.known: set[Fact] = set()
+        self.queue: list[Fact] = []
+        joined = set(schema.transitive) | {p for _, links in schema.chains for p in links}
+        self.forward: dict[str, dict[str, set[str]]] = {p: {} for p in joined}
+        self.backward: dict[str, dict[str, set[str]]] = {p: {} for p in joined}
+        # Where each chain link occurs: predicate -> (chain property, links, position).
+        self.chain_links: dict[str, list[tuple[str, tuple[str, ...], int]]] = defaultdict(list)
+        for p, links in schema.chains:
+            for position, link in enumerate(links):
+                self.chain_links[link].append((p, links, position))
+        for fact in given:
+            self._add(fact)
+
+    def run(self) -> set[Fact]:
+        schema, known, queue = self.schema, self.known, self.queue
+        same, flipped, domains, ranges = schema.same, schema.flipped, schema.domains, schema.ranges
+        superclasses, transitive = schema.superclasses, schema.transitive
+        chain_links, forward, backward = self.chain_links, self.forward, self.backward
+        while queue:
+            x, p, y = queue.pop()
+            derived = [(x, q, y) for q in same.get(p, ())]
+            derived += [(x, TYPE, c) for c in domains.get(p, ())]
+            if y[0] != '"':  # rules that make the object a subject skip literals
+                derived += [(y, q, x) for q in flipped.get(p, ())]
+                derived += [(y, TYPE, c) for c in ranges.get(p, ())]
+            if p == TYPE:
+                derived += [(x, TYPE, d) for d in superclasses.get(y, ())]
+            if p in transitive:
+                derived += [(x, p, z) for z in forward[p].get(y, ())]
+                derived += [(w, p, y) for w in backward[p].get(x, ())]
+            for chain, links, position in chain_links.get(p, ()):
+                starts = _walk(links[:position][::-1], {x}, backward)
+                ends = _walk(links[position + 1 :], {y}, forward)
+                derived += [(start, chain, end) for start in starts for end in ends]
+            for fact in derived:
+                if fact not in known:
+                    self._add_derived(fact)
+        return known
+
+    def _add(self, fact: Fact) -> None:
+        if fact in self.known:
+            return
+        self.known.add(fact)
+        self.queue.append(fact)
+        subject, predicate, obj = fact
+        forward = self.forward.get(predicate)
+        if forward is not None:
+            forward.setdefault(subject, set()).add(obj)
+            self.backward[predicate].setdefault(obj, set()).add(subject)
+
+    def _add_derived(self, fact: Fact) -> None:
+        if self.schema.reads(fact):
+            raise UnsupportedSchemaError(f"the data entails new schema: {' '.join(fact)}")
+        self._add(fact)
+
+
+def _walk(links: Sequence[str], nodes: set[str], index: dict[str, dict[str, set[str]]]) -> set[str]:
+    for link in links:
+        edges = index[link]
+        nodes = {n for node in nodes for n in edges.get(node, ())}
+    return nodes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -13,12 +13,15 @@ from rdflib.term import Node
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 OxGraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 RdflibQuad = tuple[Node, Node, Node, Node | None]
+RdflibTriple = tuple[Node, Node, Node]
 
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
-    """Convert one pyoxigraph term. ``bnodes`` scopes blank nodes: pass one dict per document.
+def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode] | None = None) -> Node:
+    """Convert one pyoxigraph term. ``bnodes`` scopes blank nodes: pass one dict per document;
+    without it a blank node keeps its label (``_:b1`` becomes ``BNode("b1")`` and back, see
+    triple_to_oxigraph), so terms converted apart still meet.
 
     Literals keep their lexical form (``normalize=False``); ``xsd:string`` becomes a simple
     literal, its RDF 1.1 equivalent (RDF 1.1 Concepts §3.3).
@@ -32,7 +35,7 @@ def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return bnodes.setdefault(term.value, BNode())
+        return BNode(term.value) if bnodes is None else bnodes.setdefault(term.value, BNode())
     if isinstance(term, ox.Literal):
         if getattr(term, "direction", None) is not None:
             raise ValueError(f"literals with a base direction are not supported: {term}")
@@ -44,7 +47,7 @@ def to_rdflib(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
     raise ValueError(f"RDF-star triple terms are not supported: {term}")
 
 
-def quad_to_rdflib(quad: ox.Quad, bnodes: dict[str, BNode]) -> RdflibQuad:
+def quad_to_rdflib(quad: ox.Quad, bnodes: dict[str, BNode] | None = None) -> RdflibQuad:
     """Convert one quad; the graph is None for the default graph."""
     graph = quad.graph_name
     name = None if isinstance(graph, ox.DefaultGraph) else to_rdflib(graph, bnodes)
@@ -100,3 +103,50 @@ def quads_to_oxigraph(quads: Iterable[RdflibQuad]) -> Iterator[ox.Quad]:
             to_oxigraph(obj, bnodes),
             graph_name_to_oxigraph(graph, bnodes),
         )
+
+
+def triple_to_rdflib(triple: ox.Triple | ox.Quad) -> RdflibTriple:
+    """Convert the subject, predicate and object; blank nodes keep their labels."""
+    return to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
+
+
+def triple_to_oxigraph(triple: RdflibTriple) -> ox.Triple:
+    """Convert one rdflib triple; blank nodes keep their labels (the inverse of
+    triple_to_rdflib), so a triple about a node of a converted dataset names the same node."""
+    subject, predicate, obj = (_labelled(term) for term in triple)
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise ValueError(f"not a valid RDF triple: {triple!r}")
+    return ox.Triple(subject, predicate, obj)
+
+
+def dataset_from_quads(quads: Iterable[ox.Quad]) -> Dataset:
+    """An rdflib Dataset holding ``quads``; blank nodes keep their labels."""
+    dataset = Dataset()
+    graphs: dict[OxGraphName, Graph] = {}
+    for quad in quads:
+        name = quad.graph_name
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = (
+                dataset.default_graph
+                if isinstance(name, ox.DefaultGraph)
+                else dataset.graph(to_rdflib(name))  # type: ignore[arg-type]
+            )
+        graph.add(triple_to_rdflib(quad))
+    return dataset
+
+
+def graph_from_triples(
+    triples: Iterable[ox.Triple | ox.Quad], identifier: URIRef | None = None
+) -> Graph:
+    """An rdflib Graph holding ``triples`` (graph names ignored); blank nodes keep their labels."""
+    graph = Graph(identifier=identifier)
+    for triple in triples:
+        graph.add(triple_to_rdflib(triple))
+    return graph
+
+
+def _labelled(term: Node) -> OxTerm:
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return to_oxigraph(term, {})
