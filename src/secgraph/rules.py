@@ -126,7 +126,7 @@ def materialize(
         (subject, predicate, obj), graph = stated
         raise UnsupportedSchemaError(f"graph {graph} states schema: {subject} {predicate} {obj}")
     schema = Schema.from_facts(schema_facts)
-    known = _Closure(schema, given).run()
+    known = _Closure(schema).run(given)
     schema.check_consistent(known)
     # dt-not-type (OWL 2 Profiles §4.3 Table 8), checked the way owlrl checks it.
     if any(_ill_typed(obj) for obj in {fact[2] for fact in asserted_facts}):
@@ -306,16 +306,31 @@ class _Lists:
         return items
 
 
-class _Closure:
-    """Semi-naive evaluation: each fact is taken from the queue once and joined with what is
-    known so far; only prp-trp and prp-spo2 join facts, through indexes kept for their
-    predicates alone."""
+@dataclass(frozen=True)
+class _Consequences:
+    """Everything the non-joining rules derive from one fact ``x p y``, the schema being
+    closed: facts ``x q y`` (``same``), ``y q x`` (``flipped``) and the types of x and y."""
 
-    def __init__(self, schema: Schema, given: Iterable[Fact]) -> None:
+    same: tuple[str, ...]
+    flipped: tuple[str, ...]
+    subject_types: tuple[str, ...]
+    object_types: tuple[str, ...]
+
+
+class _Closure:
+    """Semi-naive evaluation. A fact's consequences under the one-fact rules (prp-spo1,
+    prp-eqp, prp-inv1/2, prp-symp, prp-dom, prp-rng, cax-sco, cax-eqc) are worked out once per
+    predicate and class, and are themselves closed: they need no further rounds. Only prp-trp
+    and prp-spo2 join facts, through indexes kept for their predicates alone; what they derive
+    is a new fact like any asserted one."""
+
+    def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.known: set[Fact] = set()
-        self.queue: list[Fact] = []
         joined = set(schema.transitive) | {p for _, links in schema.chains for p in links}
+        rules_about_type = (schema.same, schema.flipped, schema.domains, schema.ranges)
+        if TYPE in joined or any(TYPE in rules for rules in rules_about_type):
+            raise UnsupportedSchemaError("the schema has rules about rdf:type itself")
         self.forward: dict[str, dict[str, set[str]]] = {p: {} for p in joined}
         self.backward: dict[str, dict[str, set[str]]] = {p: {} for p in joined}
         # Where each chain link occurs: predicate -> (chain property, links, position).
@@ -323,50 +338,121 @@ class _Closure:
         for p, links in schema.chains:
             for position, link in enumerate(links):
                 self.chain_links[link].append((p, links, position))
-        for fact in given:
-            self._add(fact)
+        self._consequences: dict[tuple[str, bool], _Consequences] = {}
+        self._classes: dict[str, tuple[str, ...]] = {}
 
-    def run(self) -> set[Fact]:
-        schema, known, queue = self.schema, self.known, self.queue
-        same, flipped, domains, ranges = schema.same, schema.flipped, schema.domains, schema.ranges
-        superclasses, transitive = schema.superclasses, schema.transitive
-        chain_links, forward, backward = self.chain_links, self.forward, self.backward
-        while queue:
-            x, p, y = queue.pop()
-            derived = [(x, q, y) for q in same.get(p, ())]
-            derived += [(x, TYPE, c) for c in domains.get(p, ())]
-            if y[0] != '"':  # rules that make the object a subject skip literals
-                derived += [(y, q, x) for q in flipped.get(p, ())]
-                derived += [(y, TYPE, c) for c in ranges.get(p, ())]
-            if p == TYPE:
-                derived += [(x, TYPE, d) for d in superclasses.get(y, ())]
-            if p in transitive:
-                derived += [(x, p, z) for z in forward[p].get(y, ())]
-                derived += [(w, p, y) for w in backward[p].get(x, ())]
-            for chain, links, position in chain_links.get(p, ()):
-                starts = _walk(links[:position][::-1], {x}, backward)
-                ends = _walk(links[position + 1 :], {y}, forward)
-                derived += [(start, chain, end) for start in starts for end in ends]
-            for fact in derived:
-                if fact not in known:
-                    self._add_derived(fact)
-        return known
+    def run(self, given: Iterable[Fact]) -> set[Fact]:
+        """Close ``given`` (added to what is known) under the rules; return every fact known."""
+        pending = self._learn(given, derived=False)
+        while pending:
+            # One-fact consequences come out closed: new ones only go on to the joins.
+            closed: list[Fact] = []
+            for fact in pending:
+                closed += self._consequences_of_fact(fact)
+            to_join = [fact for fact in pending if fact[1] in self.forward]
+            to_join += [fact for fact in self._learn(closed) if fact[1] in self.forward]
+            # What the joins derive starts over as a new fact.
+            joined: list[Fact] = []
+            for fact in to_join:
+                joined += self._join(fact)
+            pending = self._learn(joined)
+        return self.known
 
-    def _add(self, fact: Fact) -> None:
-        if fact in self.known:
-            return
-        self.known.add(fact)
-        self.queue.append(fact)
+    def _learn(self, facts: Iterable[Fact], *, derived: bool = True) -> list[Fact]:
+        """Add the facts not known yet (indexed for the joins) and return them."""
+        known, reads, forward = self.known, self.schema.reads, self.forward
+        new: list[Fact] = []
+        for fact in facts:
+            if fact in known:
+                continue
+            if derived and reads(fact):
+                raise UnsupportedSchemaError(f"the data entails new schema: {' '.join(fact)}")
+            known.add(fact)
+            new.append(fact)
+            if fact[1] in forward:
+                self._index(fact)
+        return new
+
+    def _consequences_of_fact(self, fact: Fact) -> list[Fact]:
+        x, p, y = fact
+        if p == TYPE:
+            return [(x, TYPE, c) for c in self._superclasses(y)]
+        rules = self._consequences_of(p, y[0] == '"')
+        derived = [(x, q, y) for q in rules.same]
+        derived += [(y, q, x) for q in rules.flipped]
+        derived += [(x, TYPE, c) for c in rules.subject_types]
+        derived += [(y, TYPE, c) for c in rules.object_types]
+        return derived
+
+    def _join(self, fact: Fact) -> list[Fact]:
+        x, p, y = fact
+        forward, backward = self.forward, self.backward
+        derived: list[Fact] = []
+        if p in self.schema.transitive:
+            derived += [(x, p, z) for z in forward[p].get(y, ())]
+            derived += [(w, p, y) for w in backward[p].get(x, ())]
+        for chain, links, position in self.chain_links.get(p, ()):
+            starts = _walk(links[:position][::-1], {x}, backward)
+            ends = _walk(links[position + 1 :], {y}, forward)
+            derived += [(start, chain, end) for start in starts for end in ends]
+        return derived
+
+    def _index(self, fact: Fact) -> None:
         subject, predicate, obj = fact
-        forward = self.forward.get(predicate)
-        if forward is not None:
-            forward.setdefault(subject, set()).add(obj)
-            self.backward[predicate].setdefault(obj, set()).add(subject)
+        self.forward[predicate].setdefault(subject, set()).add(obj)
+        self.backward[predicate].setdefault(obj, set()).add(subject)
 
-    def _add_derived(self, fact: Fact) -> None:
-        if self.schema.reads(fact):
-            raise UnsupportedSchemaError(f"the data entails new schema: {' '.join(fact)}")
-        self._add(fact)
+    def _consequences_of(self, predicate: str, literal: bool) -> _Consequences:
+        found = self._consequences.get((predicate, literal))
+        if found is None:
+            found = self._consequences[(predicate, literal)] = self._work_out(predicate, literal)
+        return found
+
+    def _work_out(self, predicate: str, literal: bool) -> _Consequences:
+        # States (q, True) stand for x q y, (q, False) for y q x. A literal object never
+        # becomes a subject (OWL 2 RL rules apply to RDF triples), so it blocks flipping.
+        schema = self.schema
+        states = {(predicate, True)}
+        stack = [(predicate, True)]
+        while stack:
+            q, ahead = stack.pop()
+            steps = [(r, ahead) for r in schema.same.get(q, ())]
+            if not (literal and ahead):
+                steps += [(r, not ahead) for r in schema.flipped.get(q, ())]
+            for step in steps:
+                if step not in states:
+                    states.add(step)
+                    stack.append(step)
+        subject_types: set[str] = set()
+        object_types: set[str] = set()
+        for q, ahead in states:
+            subject_types.update(schema.domains.get(q, ()) if ahead else schema.ranges.get(q, ()))
+            if not (literal and ahead):
+                object_types.update(
+                    schema.ranges.get(q, ()) if ahead else schema.domains.get(q, ())
+                )
+        return _Consequences(
+            same=tuple(q for q, ahead in states if ahead and q != predicate),
+            flipped=tuple(q for q, ahead in states if not ahead),
+            subject_types=self._closed(subject_types),
+            object_types=self._closed(object_types),
+        )
+
+    def _closed(self, classes: Iterable[str]) -> tuple[str, ...]:
+        return tuple({d for c in classes for d in (c, *self._superclasses(c))})
+
+    def _superclasses(self, cls: str) -> tuple[str, ...]:
+        found = self._classes.get(cls)
+        if found is None:
+            reached: set[str] = set()
+            stack = [cls]
+            while stack:
+                for d in self.schema.superclasses.get(stack.pop(), ()):
+                    if d not in reached:
+                        reached.add(d)
+                        stack.append(d)
+            found = self._classes[cls] = tuple(reached)
+        return found
 
 
 def _walk(links: Sequence[str], nodes: set[str], index: dict[str, dict[str, set[str]]]) -> set[str]:
