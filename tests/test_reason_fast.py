@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from secgraph import ontology_closure as closures
 from secgraph.config import Settings
 from secgraph.load import LoadedSources, load_sources
-from secgraph.namespaces import ONTOLOGY_GRAPH
+from secgraph.namespaces import ID, SG
 from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.reason import InconsistencyError, Inference, reason
 
@@ -19,13 +22,13 @@ SHIPPED = Path(__file__).parents[1]
 
 
 def _ontology(loaded: LoadedSources) -> Graph:
-    return loaded.dataset.graph(ONTOLOGY_GRAPH)
+    return loaded.ontology()
 
 
 def _fast(loaded: LoadedSources, cache_dir: Path | None = None) -> Inference:
     key = closure_key(loaded.files.ontology)
     closure = ontology_closure(_ontology(loaded), cache_dir, key)
-    return reason(loaded.dataset, reasoner="fast", ontology_closure=closure)
+    return reason(loaded.quads, reasoner="fast", ontology_closure=closure)
 
 
 def assert_same_inferences(loaded: LoadedSources) -> Inference:
@@ -33,6 +36,7 @@ def assert_same_inferences(loaded: LoadedSources) -> Inference:
     fast = _fast(loaded)
     reference = reason(loaded.dataset)
     assert (fast.reasoner, fast.fallback) == ("fast", None)
+    assert set(fast.triples) == set(reference.triples)
     assert set(fast.graph) == set(reference.graph)
     assert len(fast.graph) > 0
     return fast
@@ -121,3 +125,103 @@ def test_closure_key_changes_with_the_ontology(project: Path, add_file) -> None:
     before = closure_key(files)
     add_file("ontology/extra.ttl", "sg:Extra a owl:Class .\n")
     assert closure_key(load_sources(Settings(root=project)).files.ontology) != before
+
+
+# Test vocabulary beside the fixture ontology: each construct the fast rules implement by a
+# join (prp-trp, prp-spo2) or by a precomputed table (prp-symp, prp-inv1/2, prp-dom/rng, cax-sco).
+_TEST_ONTOLOGY = """
+sg:near a owl:ObjectProperty, owl:TransitiveProperty .
+sg:nextTo a owl:ObjectProperty ; rdfs:subPropertyOf sg:near .
+sg:parentOf a owl:ObjectProperty ; owl:inverseOf sg:childOf ; rdfs:range sg:Child .
+sg:childOf a owl:ObjectProperty ; rdfs:domain sg:Child .
+sg:grandparentOf a owl:ObjectProperty ; owl:propertyChainAxiom ( sg:parentOf sg:parentOf ) .
+sg:ancestorOf a owl:ObjectProperty, owl:TransitiveProperty .
+sg:grandparentOf rdfs:subPropertyOf sg:ancestorOf .
+sg:parentOf rdfs:subPropertyOf sg:ancestorOf .
+sg:greatGrandparentOf a owl:ObjectProperty ;
+    owl:propertyChainAxiom ( sg:parentOf sg:grandparentOf ) .
+sg:Child a owl:Class ; rdfs:subClassOf sg:Person .
+sg:twinOf a owl:ObjectProperty, owl:SymmetricProperty ; rdfs:domain sg:Twin .
+sg:Twin a owl:Class ; owl:equivalentClass sg:Sibling .
+sg:code a owl:DatatypeProperty ; owl:inverseOf sg:codeOf .
+sg:codeOf rdfs:range sg:Coded .
+sg:Coded a owl:Class .
+"""
+
+
+def test_transitive_properties_and_chains_match_owlrl(project: Path, add_file) -> None:
+    add_file("ontology/extra.ttl", _TEST_ONTOLOGY)
+    add_file(
+        "data/family.trig",
+        "graph:family {\n"
+        # A line of five places linked by a sub-property of a transitive one, and a cycle.
+        "  id:p1 sg:nextTo id:p2 . id:p2 sg:nextTo id:p3 . id:p3 sg:nextTo id:p4 .\n"
+        "  id:p4 sg:nextTo id:p5 . id:q1 sg:near id:q2 . id:q2 sg:near id:q1 .\n"
+        # Four generations, one of them a blank node: chains of two and of three links.
+        "  id:g1 sg:parentOf id:g2 . id:g2 sg:parentOf _:g3 . _:g3 sg:parentOf id:g4 .\n"
+        "  id:g5 sg:childOf id:g4 . }\n",
+    )
+    fast = assert_same_inferences(load_sources(Settings(root=project)))
+    triples = set(fast.graph)
+    assert (ID.p1, SG.near, ID.p5) in triples
+    assert (ID.q1, SG.near, ID.q1) in triples
+    assert (ID.g1, SG.greatGrandparentOf, ID.g4) in triples
+    assert (ID.g1, SG.ancestorOf, ID.g5) in triples
+    assert (ID.g5, RDF.type, SG.Person) in triples
+
+
+def test_symmetric_inverse_and_literal_valued_properties_match_owlrl(
+    project: Path, add_file
+) -> None:
+    add_file("ontology/extra.ttl", _TEST_ONTOLOGY)
+    add_file(
+        "data/twins.trig",
+        "graph:twins { id:t1 sg:twinOf id:t2 . id:t3 sg:twinOf _:t4 .\n"
+        # A literal object turned subject by owl:inverseOf (owlrl reasons on generalized
+        # triples): its range still types the other node, the literal-subject triple is noise.
+        '  id:x sg:code "A1" . id:y sg:code "007"^^xsd:integer . }\n',
+    )
+    fast = assert_same_inferences(load_sources(Settings(root=project)))
+    triples = set(fast.graph)
+    assert (ID.t2, SG.twinOf, ID.t1) in triples
+    assert (ID.t2, RDF.type, SG.Sibling) in triples
+    assert (ID.x, RDF.type, SG.Coded) in triples
+    assert fast.dropped.get("literal subject", 0) >= 2
+
+
+def test_inferred_schema_steps_aside_for_owlrl(project: Path, add_file) -> None:
+    # A data property declared a sub-property of rdfs:subClassOf makes the data entail schema
+    # the cached closure never saw; only owlrl can follow it.
+    add_file(
+        "ontology/extra.ttl",
+        "sg:kindOf a owl:ObjectProperty ; rdfs:subPropertyOf rdfs:subClassOf .\n",
+    )
+    add_file("data/kinds.trig", "graph:kinds { sg:Country sg:kindOf sg:Program . }\n")
+    loaded = load_sources(Settings(root=project))
+    fast = _fast(loaded)
+    assert fast.reasoner == "owlrl"
+    assert fast.fallback is not None
+    assert "entails new schema" in fast.fallback
+    assert set(fast.graph) == set(reason(loaded.quads).graph)
+
+
+def test_fast_path_accepts_a_dataset_and_names_its_blank_nodes(project: Path, add_file) -> None:
+    add_file("data/blank.trig", "graph:blank { _:someone sg:memberOf id:sica . }\n")
+    loaded = load_sources(Settings(root=project))
+    dataset = loaded.dataset
+    closure = ontology_closure(_ontology(loaded), None, closure_key(loaded.files.ontology))
+    fast = reason(dataset, reasoner="fast", ontology_closure=closure)
+    assert (fast.reasoner, fast.fallback) == ("fast", None)
+    assert set(fast.graph) == set(reason(dataset).graph)
+    blank = next(s for s, _, _, _ in dataset.quads((None, SG.memberOf, ID.sica, None)))
+    assert any(subject == blank for subject, _, _ in fast.graph)
+
+
+@pytest.mark.parametrize(("scale", "seed"), [(1, 1), (1, 5), (2, 11)])
+def test_generated_data_at_several_scales_and_seeds_reasons_the_same(
+    scale: int, seed: int, tmp_path: Path
+) -> None:
+    generate = [sys.executable, str(SHIPPED / "bench" / "generate.py"), "--scale", str(scale)]
+    generate += ["--seed", str(seed), "--out", str(tmp_path)]
+    subprocess.run(generate, check=True, capture_output=True)
+    assert_same_inferences(load_sources(Settings(root=SHIPPED, data_dir=tmp_path)))

@@ -206,9 +206,9 @@ class Schema:
 
     # prp-spo1, prp-eqp: x p y gives x q y.
     same: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # prp-inv1, prp-inv2, prp-symp: x p y gives y q x (y not a literal).
+    # prp-inv1, prp-inv2, prp-symp: x p y gives y q x.
     flipped: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # prp-dom, prp-rng: x p y gives x a c, y a c (y not a literal).
+    # prp-dom, prp-rng: x p y gives x a c, y a c.
     domains: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     ranges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # cax-sco, cax-eqc: x a c gives x a d.
@@ -338,7 +338,7 @@ class _Closure:
         for p, links in schema.chains:
             for position, link in enumerate(links):
                 self.chain_links[link].append((p, links, position))
-        self._consequences: dict[tuple[str, bool], _Consequences] = {}
+        self._consequences: dict[str, _Consequences] = {}
         self._classes: dict[str, tuple[str, ...]] = {}
 
     def run(self, given: Iterable[Fact]) -> set[Fact]:
@@ -377,7 +377,7 @@ class _Closure:
         x, p, y = fact
         if p == TYPE:
             return [(x, TYPE, c) for c in self._superclasses(y)]
-        rules = self._consequences_of(p, y[0] == '"')
+        rules = self._consequences_of(p)
         derived = [(x, q, y) for q in rules.same]
         derived += [(y, q, x) for q in rules.flipped]
         derived += [(x, TYPE, c) for c in rules.subject_types]
@@ -402,23 +402,23 @@ class _Closure:
         self.forward[predicate].setdefault(subject, set()).add(obj)
         self.backward[predicate].setdefault(obj, set()).add(subject)
 
-    def _consequences_of(self, predicate: str, literal: bool) -> _Consequences:
-        found = self._consequences.get((predicate, literal))
+    def _consequences_of(self, predicate: str) -> _Consequences:
+        found = self._consequences.get(predicate)
         if found is None:
-            found = self._consequences[(predicate, literal)] = self._work_out(predicate, literal)
+            found = self._consequences[predicate] = self._work_out(predicate)
         return found
 
-    def _work_out(self, predicate: str, literal: bool) -> _Consequences:
-        # States (q, True) stand for x q y, (q, False) for y q x. A literal object never
-        # becomes a subject (OWL 2 RL rules apply to RDF triples), so it blocks flipping.
+    def _work_out(self, predicate: str) -> _Consequences:
+        # States (q, True) stand for x q y, (q, False) for y q x. Like owlrl, the rules run on
+        # generalized triples: a literal object may become a subject (and its consequences
+        # reach the other node); the noise filter drops the literal-subject triples at the end.
         schema = self.schema
         states = {(predicate, True)}
         stack = [(predicate, True)]
         while stack:
             q, ahead = stack.pop()
             steps = [(r, ahead) for r in schema.same.get(q, ())]
-            if not (literal and ahead):
-                steps += [(r, not ahead) for r in schema.flipped.get(q, ())]
+            steps += [(r, not ahead) for r in schema.flipped.get(q, ())]
             for step in steps:
                 if step not in states:
                     states.add(step)
@@ -427,10 +427,7 @@ class _Closure:
         object_types: set[str] = set()
         for q, ahead in states:
             subject_types.update(schema.domains.get(q, ()) if ahead else schema.ranges.get(q, ()))
-            if not (literal and ahead):
-                object_types.update(
-                    schema.ranges.get(q, ()) if ahead else schema.domains.get(q, ())
-                )
+            object_types.update(schema.ranges.get(q, ()) if ahead else schema.domains.get(q, ()))
         return _Consequences(
             same=tuple(q for q, ahead in states if ahead and q != predicate),
             flipped=tuple(q for q, ahead in states if not ahead),
