@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from secgraph.config import Settings, settings_from_env
-from secgraph.load import SourceError
+from secgraph.load import SourceError, load_sources
 from secgraph.namespaces import GRAPH, ID, SG, sparql_prologue
-from secgraph.pipeline import BuildError, BuiltGraph, build
+from secgraph.pipeline import BuildError, BuiltGraph, _reason, _validation_input, build
 from secgraph.reason import InconsistencyError
 from secgraph.validate import ValidationReport
 
@@ -27,11 +27,13 @@ def test_build_records_counts_and_timings(built: BuiltGraph) -> None:
         str(SG.Organization): 1,
         str(SG.Program): 3,
     }
-    # The fast rules never type literals, so no "literal subject" noise (owlrl drops 36).
+    # The fast rules type a literal only by a property's range (prp-rng on generalized triples,
+    # as owlrl); owlrl also types every literal by its datatype (dt-type2) and drops 36.
     assert stats.dropped_inferences == {
         "owl:Thing or rdfs:Resource": 20,
         "reflexive schema triple": 104,
         "built-in vocabulary subject": 53,
+        "literal subject": 1,
     }
     assert built.report is not None
     assert built.report.conforms
@@ -115,3 +117,15 @@ def test_data_file_is_served_as_is(tmp_path: Path) -> None:
 def test_missing_data_file_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="no such file"):
         build(Settings(root=tmp_path, data_file=tmp_path / "absent.trig"))
+
+
+def test_validation_input_is_one_default_graph_of_asserted_and_inferred_triples(
+    settings: Settings,
+) -> None:
+    loaded = load_sources(settings)
+    inference = _reason(settings, loaded)
+    store = _validation_input(loaded, inference)
+    assert list(store.named_graphs()) == []
+    default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert default == {quad.triple for quad in loaded.quads} | set(inference.triples)
+    assert len(inference.triples) > 0

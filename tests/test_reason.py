@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from secgraph.config import Settings
 from secgraph.load import load_sources
 from secgraph.namespaces import ID, INFERRED_GRAPH, SG
+from secgraph.noise import noise_reason, noise_reason_of
 from secgraph.reason import InconsistencyError, Inference, reason
 
 
@@ -101,3 +103,29 @@ def test_instance_of_nothing_is_named_with_its_label(project: Path, add_file) ->
 
 def test_reasoning_is_timed(inference: Inference) -> None:
     assert 0 < inference.seconds < 60
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        (SG.Country, RDFS.subClassOf, SG.Country),
+        (OWL.Thing, RDFS.subClassOf, OWL.Thing),
+        (ID.panama, RDF.type, OWL.Thing),
+        (Literal("1", datatype=XSD.integer), RDF.type, XSD.integer),
+        (ID.panama, RDF.type, SG.Country),
+        (BNode("b1"), SG.memberOf, ID.sica),
+    ],
+)
+def test_noise_filter_judges_rdflib_and_pyoxigraph_terms_alike(triple: tuple) -> None:
+    subject, predicate, obj = triple
+    as_oxigraph = (
+        ox.Literal(str(subject), datatype=ox.NamedNode(str(subject.datatype)))
+        if isinstance(subject, Literal)
+        else ox.BlankNode(str(subject))
+        if isinstance(subject, BNode)
+        else ox.NamedNode(str(subject)),
+        ox.NamedNode(str(predicate)),
+        ox.NamedNode(str(obj)),
+    )
+    assert noise_reason(triple) == noise_reason(as_oxigraph)
+    assert noise_reason_of(tuple(str(term) for term in as_oxigraph)) == noise_reason(triple)

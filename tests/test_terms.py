@@ -8,7 +8,15 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from secgraph.namespaces import GRAPH, ID, SG
-from secgraph.terms import quads_to_oxigraph, to_oxigraph, to_rdflib
+from secgraph.terms import (
+    dataset_from_quads,
+    graph_from_triples,
+    quads_to_oxigraph,
+    to_oxigraph,
+    to_rdflib,
+    triple_to_oxigraph,
+    triple_to_rdflib,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +63,18 @@ def test_quads_share_blank_nodes_across_graphs() -> None:
     )
     assert quads[0].subject == quads[1].object
     assert quads[1].graph_name == ox.DefaultGraph()
+
+
+def test_blank_nodes_keep_their_labels_across_libraries() -> None:
+    quad = ox.Quad(
+        ox.BlankNode("b1"),
+        ox.NamedNode(str(SG.memberOf)),
+        ox.Literal("1.50", datatype=ox.NamedNode(str(XSD.decimal))),
+        ox.NamedNode(str(GRAPH.members)),
+    )
+    triple = triple_to_rdflib(quad)
+    assert triple[0] == BNode("b1")
+    assert triple_to_oxigraph(triple) == quad.triple
+    dataset = dataset_from_quads([quad])
+    assert list(dataset.quads((None, None, None, None))) == [(*triple, GRAPH.members)]
+    assert set(graph_from_triples([quad])) == {triple}
