@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 
 import pyoxigraph as ox
 from owlrl.DatatypeHandling import AltXSDToPYTHON
@@ -136,7 +137,8 @@ def materialize(
 
 def read_nquads(data: bytes | None) -> Iterator[tuple[Fact, str]]:
     """Split N-Quads as pyoxigraph writes them (one statement a line, single spaces) into
-    facts and graph names (``""`` for the default graph)."""
+    facts and graph names (``""`` for the default graph). Terms are interned: a node named a
+    thousand times is one string, compared by identity."""
     for line in (data or b"").decode().splitlines():
         subject, predicate, rest = line[:-2].split(" ", 2)
         if rest[0] == '"':
@@ -147,7 +149,7 @@ def read_nquads(data: bytes | None) -> Iterator[tuple[Fact, str]]:
         else:
             end = rest.find(" ")
             end = len(rest) if end < 0 else end
-        yield (subject, predicate, rest[:end]), rest[end + 1 :]
+        yield (intern(subject), intern(predicate), intern(rest[:end])), intern(rest[end + 1 :])
 
 
 def to_triples(facts: Iterable[Fact]) -> list[ox.Triple]:
