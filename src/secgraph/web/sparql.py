@@ -130,7 +130,10 @@ def _from_params(params: Params, query: str | None) -> QueryRequest:
 @blueprint.after_request
 def _vary_on_accept(response: Response) -> Response:
     # The body depends on the Accept header, so caches must key on it (RFC 9110 §12.5.5).
-    response.vary.add("Accept")
+    if "Vary" in response.headers:
+        response.vary.add("Accept")
+    else:  # the usual case, without parsing and rewriting a header set
+        response.headers["Vary"] = "Accept"
     return response
 
 
