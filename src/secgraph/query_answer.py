@@ -14,12 +14,12 @@ from typing import Literal, NoReturn
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import PREFIXES
+from secgraph.namespaces import PREFIXES, XSD
 from secgraph.store import Store
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 RESULTS_JSON = "application/sparql-results+json"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 # Strings as pyoxigraph's JSON writer escapes them: quote, backslash and control characters only.
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
