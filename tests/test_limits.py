@@ -301,3 +301,20 @@ def test_data_of_unknown_version_is_never_proven_cheap(built: BuiltGraph) -> Non
         assert not runner.is_cheap(job)
     finally:
         runner.close()
+
+
+def test_remembered_cheap_jobs_are_bounded_in_number_and_text(built: BuiltGraph) -> None:
+    assert isinstance(built.store, OxigraphStore)
+    limits = QueryLimits(timeout=30, cheap_under=30, cheap_jobs=3, cheap_text=64 * 40)
+    runner = ProcessQueryRunner(built.store, limits)
+    try:
+        jobs = [QueryJob(f"ASK {{ ?s ?p {number} }}") for number in range(5)]
+        for job in jobs:
+            runner.run(job)
+        assert [runner.is_cheap(job) for job in jobs] == [False, False, True, True, True]
+        long = QueryJob("ASK { ?s ?p ?o }" + " " * 40)  # over 1/64 of cheap_text
+        runner.run(long)
+        assert not runner.is_cheap(long)
+        assert [runner.is_cheap(job) for job in jobs[2:]] == [True, True, True]
+    finally:
+        runner.close()

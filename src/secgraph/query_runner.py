@@ -72,6 +72,9 @@ class QueryLimits:
     it comes again on the same data (at most a hundredth of ``timeout``)."""
     cheap_jobs: int = 4096
     """How many cheap jobs are remembered (least recently used forgotten first)."""
+    cheap_text: int = 4_000_000
+    """Characters of query text the remembered jobs hold in all; a job over 1/64 of it is
+    not remembered (a request body may hold megabytes)."""
 
 
 class ProcessQueryRunner:
@@ -88,7 +91,8 @@ class ProcessQueryRunner:
         self._starting = 0  # slots taken by processes being started outside the lock
         self._owner = os.getpid()
         self._finalizer = weakref.finalize(self, _stop_all, self._idle, self._running)
-        self._cheap: OrderedDict[tuple[str, QueryJob], None] = OrderedDict()
+        self._cheap: OrderedDict[tuple[str, QueryJob], int] = OrderedDict()  # text sizes
+        self._cheap_text = 0
         self._cheap_lock = threading.Lock()
 
     def run(self, job: QueryJob) -> QueryAnswer:
@@ -130,12 +134,23 @@ class ProcessQueryRunner:
             return True
 
     def _remember_cheap(self, key: tuple[str, QueryJob]) -> None:
+        job = key[1]
+        size = len(job.sparql) + sum(map(len, (*job.default_graph_uris, *job.named_graph_uris)))
         if not key[0]:  # data of unknown version: nothing says it is the same next time
             return
+        if size > self.limits.cheap_text // 64:
+            return
         with self._cheap_lock:
-            self._cheap[key] = None
-            while len(self._cheap) > self.limits.cheap_jobs:
-                self._cheap.popitem(last=False)
+            if key in self._cheap:
+                self._cheap.move_to_end(key)
+                return
+            self._cheap[key] = size
+            self._cheap_text += size
+            while (
+                len(self._cheap) > self.limits.cheap_jobs
+                or self._cheap_text > self.limits.cheap_text
+            ):
+                self._cheap_text -= self._cheap.popitem(last=False)[1]
 
     def close(self) -> None:
         """Kill every query process now."""
