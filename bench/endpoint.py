@@ -5,7 +5,12 @@ Oxigraph server, rdflib-endpoint and secgraph's constant route (the floor), in o
 
 Scale 0 is the shipped graph; scale k is bench/generate.py's k replicas. Every server holds the
 same N-Quads (asserted and inferred graphs, exported by `secgraph export`) with the union of all
-graphs as default graph, and is started here on 127.0.0.1 and stopped at the end. secgraph runs
+graphs as default graph, each triple once, as secgraph's store has it: Oxigraph server loads the
+union written into its default graph (its --union-default-graph would give a triple once per
+graph holding it), rdflib-endpoint's default graph is the union already. Each server's answer to
+each query is compared with secgraph's, whole (rows as a multiset, blank nodes unlabelled), and
+any difference is printed; a ratio against a server that answered differently is starred.
+Servers are started here on 127.0.0.1 and stopped at the end. secgraph runs
 as `make serve` runs it (gunicorn, 2 workers). The load generator is Python threads, one
 keep-alive http.client connection each (no new connection per request); it shares the machine's
 cores with the servers, so the highest figures are a floor of what the servers can do.
@@ -23,12 +28,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from time import monotonic, perf_counter
 from typing import Any
 from urllib.parse import urlencode
+
+import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -156,6 +164,13 @@ def export_dataset(env: dict[str, str], out: Path) -> None:
     subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
 
 
+def with_union_default_graph(dataset: Path, out: Path) -> None:
+    """Write ``dataset``'s quads plus, in the default graph, each of its triples once."""
+    quads = list(ox.parse(path=str(dataset), format=ox.RdfFormat.N_QUADS))
+    union = dict.fromkeys(ox.Quad(*quad.triple) for quad in quads if quad.graph_name)
+    ox.serialize([*quads, *union], output=str(out), format=ox.RdfFormat.N_QUADS)
+
+
 def start_all(stack: ExitStack, work: Path, env: dict[str, str]) -> dict[str, tuple[int, str]]:
     """Every server on a port of its own: {target: (port, query path)}."""
     dataset = work / "dataset.nq"
@@ -166,11 +181,12 @@ def start_all(stack: ExitStack, work: Path, env: dict[str, str]) -> dict[str, tu
         own = env | {"SECGRAPH_RESULT_CACHE_SIZE": cache, "SECGRAPH_BENCH_FLOOR": "1"}
         port = ports[target]
         stack.enter_context(server([*secgraph, "--port", str(port)], own, port, "/sparql"))
-    location = work / "oxigraph"
+    location, unioned = work / "oxigraph", work / "dataset-union.nq"
+    with_union_default_graph(dataset, unioned)
     load_command = [str(BIN / "oxigraph"), "load", "--location", str(location)]
-    subprocess.run([*load_command, "--file", str(dataset)], check=True, capture_output=True)  # noqa: S603
+    subprocess.run([*load_command, "--file", str(unioned)], check=True, capture_output=True)  # noqa: S603
     oxigraph = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
-    oxigraph += ["--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"]
+    oxigraph += ["--bind", f"127.0.0.1:{ports['oxigraph']}"]
     stack.enter_context(server(oxigraph, env, ports["oxigraph"], "/query"))
     rdflib = [str(BIN / "rdflib-endpoint"), "serve", str(dataset), "--host", "127.0.0.1"]
     rdflib += ["--port", str(ports["rdflib-endpoint"])]
@@ -183,27 +199,74 @@ def start_all(stack: ExitStack, work: Path, env: dict[str, str]) -> dict[str, tu
     }
 
 
-def answer_size(status: int, body: bytes) -> str:
-    """What an answer holds, comparable across servers: rows, a boolean or triples."""
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+PEERS = ("oxigraph", "rdflib-endpoint")
+
+
+def answer_of(status: int, body: bytes) -> object:
+    """What an answer says, comparable across servers: a boolean, the multiset of rows, or the
+    set of triples; blank nodes unlabelled, xsd:string literals as plain ones, tags lowercased."""
     if status != 200:
         return f"HTTP {status}"
     if body.startswith(b"{"):
         parsed = json.loads(body)
         if "boolean" in parsed:
-            return str(parsed["boolean"])
-        return f"{len(parsed['results']['bindings'])} rows"
-    return f"{len(set(body.decode().splitlines()) - {''})} triples"
+            return bool(parsed["boolean"])
+        rows = parsed["results"]["bindings"]
+        return Counter(tuple(sorted((k, _term(v)) for k, v in row.items())) for row in rows)
+    try:
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        return frozenset(_triple(triple) for triple in triples)
+    except SyntaxError:
+        triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
+        return frozenset(_triple(triple) for triple in triples)
 
 
-def compare_answers(servers: dict[str, tuple[int, str]], queries: dict[str, str]) -> list[str]:
-    """Queries whose answer size differs from secgraph's on some server (printed, not fatal:
-    a difference is a finding of the benchmark)."""
-    differing = []
+def _term(value: dict[str, str]) -> tuple[str, ...]:
+    kind = {"typed-literal": "literal"}.get(value["type"], value["type"])
+    if kind == "bnode":
+        return ("bnode",)
+    datatype = value.get("datatype", "")
+    return (
+        kind,
+        value["value"],
+        "" if datatype == XSD_STRING else datatype,
+        value.get("xml:lang", "").lower(),
+    )
+
+
+def _triple(triple: ox.Triple) -> str:
+    terms = (triple.subject, triple.predicate, triple.object)
+    return " ".join("_:" if isinstance(term, ox.BlankNode) else str(term) for term in terms)
+
+
+def describe(answer: object) -> str:
+    if isinstance(answer, Counter):
+        return f"{sum(answer.values())} rows"
+    if isinstance(answer, frozenset):
+        return f"{len(answer)} triples"
+    return str(answer)
+
+
+def compare_answers(
+    servers: dict[str, tuple[int, str]], queries: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """{query name: {peer: how its answer differs from secgraph's}} for each differing answer
+    (printed, not fatal: a difference is a finding of the benchmark)."""
+    differing: dict[str, dict[str, str]] = {}
     for name, text in queries.items():
-        sizes = {t: answer_size(*fetch(*servers[t], text)) for t in ("secgraph", "oxigraph")}
-        sizes["rdflib-endpoint"] = answer_size(*fetch(*servers["rdflib-endpoint"], text))
-        if len(set(sizes.values())) > 1:
-            differing.append(f"{name}: {sizes}")
+        ours = answer_of(*fetch(*servers["secgraph"], text))
+        for peer in PEERS:
+            theirs = answer_of(*fetch(*servers[peer], text))
+            if theirs == ours:
+                continue
+            said = f"{describe(theirs)} against secgraph's {describe(ours)}"
+            if isinstance(ours, Counter) and isinstance(theirs, Counter):
+                missing, extra = ours - theirs, theirs - ours
+                said += f" ({sum(missing.values())} missing, {sum(extra.values())} extra)"
+            elif isinstance(ours, frozenset) and isinstance(theirs, frozenset):
+                said += f" ({len(ours - theirs)} missing, {len(theirs - ours)} extra)"
+            differing.setdefault(name, {})[peer] = said
     return differing
 
 
@@ -228,8 +291,13 @@ def measure(
     return results
 
 
-def table(results: dict[str, dict[str, dict[str, float]]], levels: list[int]) -> str:
-    """Requests/s (p50 / p99 ms) per workload, target and concurrency, and the ratios."""
+def table(
+    results: dict[str, dict[str, dict[str, float]]],
+    levels: list[int],
+    differs: dict[str, list[str]],
+) -> str:
+    """Requests/s (p50 / p99 ms) per workload, target and concurrency, and the ratios; a ratio
+    against a peer that answered some query of the workload differently is starred."""
     header = "| workload | c | " + " | ".join(TARGETS) + " | floor | sg/ox | sg/rdflib | sg/floor "
     header += "| sg+cache/floor |"
     lines = [header, "|" + "---|" * (len(TARGETS) + 7)]
@@ -247,11 +315,12 @@ def table(results: dict[str, dict[str, dict[str, float]]], levels: list[int]) ->
                 ours / floor["rps"],
                 cached / floor["rps"],
             ]
+            marks = ["*" if peer in differs.get(name, []) else "" for peer in PEERS] + ["", ""]
             lines.append(
                 f"| {name} | {level} | "
                 + " | ".join(shown)
                 + " | "
-                + " | ".join(f"{r:.2f}x" for r in ratios)
+                + " | ".join(f"{r:.2f}x{mark}" for r, mark in zip(ratios, marks, strict=True))
                 + " |"
             )
     return "\n".join(lines)
@@ -273,12 +342,16 @@ def run_scale(scale: int, levels: list[int], seconds: float, work: Path) -> dict
     competency = competency_queries()
     typical = {name: PREFIXES + text for name, text in TYPICAL.items()}
     workload = {name: [text] for name, text in typical.items()}
-    workload[f"competency ({len(competency)}, in turn)"] = list(competency.values())
+    in_turn = f"competency ({len(competency)}, in turn)"
+    workload[in_turn] = list(competency.values())
     with ExitStack() as stack:
         servers = start_all(stack, work / f"servers-{scale}", env)
         differing = compare_answers(servers, typical | competency)
         results = measure(servers, workload, levels, seconds)
-    return {"scale": scale, "differing": differing, "results": results}
+    # Which peers answered some query of each workload differently from secgraph.
+    differs = {name: sorted(differing.get(name, {})) for name in typical}
+    differs[in_turn] = sorted({peer for name in competency for peer in differing.get(name, {})})
+    return {"scale": scale, "differing": differing, "differs": differs, "results": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,9 +369,12 @@ def main(argv: list[str] | None = None) -> int:
             outcome = run_scale(scale, args.concurrency, args.seconds, work)
             measured.append(outcome)
             print(f"\nscale {scale}: requests/s (p50 / p99 ms)")
-            print(table(outcome["results"], args.concurrency))
-            for line in outcome["differing"]:
-                print(f"answers differ: {line}")
+            print(table(outcome["results"], args.concurrency, outcome["differs"]))
+            for name, peers in outcome["differing"].items():
+                for peer, said in peers.items():
+                    print(f"* answers differ: {name}: {peer} {said}")
+            if not outcome["differing"]:
+                print("every server gave secgraph's answer to every query")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:

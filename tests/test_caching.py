@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -105,4 +106,66 @@ def test_cache_size_zero_turns_caching_off(settings: Settings, store) -> None:
     client = _client(settings, store, size=0)
     for _ in range(2):
         assert "ETag" not in client.get("/sparql", query_string={"query": QUERY}).headers
+    assert store.queries == 2
+
+
+def _sent(client: FlaskClient, raw: str, **headers: str) -> Any:
+    """A GET with the query string exactly as given (no re-encoding)."""
+    return client.get("/sparql?" + raw, headers=headers)
+
+
+SPELLED = urlencode({"query": QUERY})  # spaces as "+"
+RESPELLED = urlencode({"query": QUERY}, quote_via=quote)  # spaces as "%20": same parameters
+
+
+def _undecoded(*args: Any) -> None:
+    raise AssertionError("a GET sent like an earlier one was decoded again")
+
+
+@pytest.mark.parametrize("accept", [JSON, "text/csv", "application/sparql-results+xml", "*/*"])
+def test_get_sent_like_an_earlier_one_gets_the_same_headers_and_body_undecoded(
+    settings: Settings, store, accept: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(settings, store)
+    produced = _sent(client, SPELLED, Accept=accept)  # evaluated, then cached
+    found = _sent(client, RESPELLED, Accept=accept)  # found by its parsed key
+    monkeypatch.setattr("secgraph.web.sparql.parse_query_request", _undecoded)
+    replayed = [_sent(client, raw, Accept=accept) for raw in (SPELLED, RESPELLED)]
+    assert store.queries == 1
+    for response in (found, *replayed):
+        assert response.status_code == produced.status_code == 200
+        assert response.data == produced.data
+        assert response.headers.to_wsgi_list() == produced.headers.to_wsgi_list()
+
+
+def test_get_sent_like_an_earlier_one_gets_the_same_304(
+    settings: Settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(settings, store)
+    etag = _sent(client, SPELLED, Accept=JSON).headers["ETag"]
+    by_parsed_key = _sent(client, RESPELLED, Accept=JSON, **{"If-None-Match": etag})
+    monkeypatch.setattr("secgraph.web.sparql.parse_query_request", _undecoded)
+    by_request = _sent(client, SPELLED, Accept=JSON, **{"If-None-Match": etag})
+    assert by_request.status_code == by_parsed_key.status_code == 304
+    assert by_request.data == by_parsed_key.data == b""
+    assert by_request.headers.to_wsgi_list() == by_parsed_key.headers.to_wsgi_list()
+
+
+def test_cached_answer_has_the_headers_and_body_of_an_uncached_one(
+    settings: Settings, store
+) -> None:
+    uncached = _sent(_client(settings, store, size=0), SPELLED, Accept=JSON)
+    cached = _client(settings, store)
+    for response in (_sent(cached, SPELLED, Accept=JSON) for _ in range(2)):
+        assert response.data == uncached.data
+        assert response.headers.get("ETag")
+        without_etag = [item for item in response.headers.to_wsgi_list() if item[0] != "ETag"]
+        assert without_etag == uncached.headers.to_wsgi_list()
+
+
+def test_get_sent_like_an_earlier_one_misses_on_new_data(settings: Settings, store) -> None:
+    client = _client(settings, store)
+    _sent(client, SPELLED)
+    store.version = "another build"
+    _sent(client, SPELLED)
     assert store.queries == 2

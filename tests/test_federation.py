@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
-from secgraph.web import create_app
+from secgraph.web import create_app, federation
 from secgraph.web.federation import (
     FederationError,
     check_syntax,
@@ -62,6 +62,18 @@ SELECT ?item ?population WHERE { SERVICE <%s> { ?item wdt:P1082 ?population } }
 )
 def test_service_keyword_is_found_only_where_it_is_a_keyword(query: str, count: int) -> None:
     assert len(service_spans(query)) == count
+
+
+@pytest.mark.parametrize(
+    "keyword", ["SERVICE", "Service", "\u017fervice", "SERV\u0130CE", "serv\u0131ce", "SERVICIO"]
+)
+def test_keyword_search_skipped_for_most_queries_finds_what_the_full_scan_finds(
+    keyword: str,
+) -> None:
+    query = f"SELECT * {{ {keyword} <http://example.org/s> {{ ?s ?p ?o }} }}"
+    visible = federation._HIDING.sub(federation._blank, query)
+    scanned = [match.span() for match in federation._SERVICE.finditer(visible)]
+    assert service_spans(query) == scanned
 
 
 def test_a_valid_service_query_passes_the_check() -> None:

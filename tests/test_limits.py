@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
 from secgraph.query_answer import QueryJob
-from secgraph.query_runner import ProcessQueryRunner, QueryLimits, runner_for
+from secgraph.query_runner import ProcessQueryRunner, QueryLimits, QueryTimeoutError, runner_for
 from secgraph.store import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.execution import TRUNCATED_HEADER
@@ -213,3 +213,108 @@ def test_pathological_query_on_an_on_disk_store_is_stopped_while_a_cheap_one_is_
     # 2 s limit; the slack covers starting a query process on a busy machine.
     assert elapsed < 2.0 + 3.0
     assert _ask(on_disk.test_client(), CHEAP).get_json() == {"head": {}, "boolean": True}
+
+
+class _NoPipe:
+    """Stands in for QueryProcess.run once a job must no longer cross a pipe."""
+
+    def __call__(self, *args: object) -> None:
+        raise AssertionError("a job proven cheap was sent to a query process")
+
+
+def _eager_runner(store: OxigraphStore, **limits: Any) -> ProcessQueryRunner:
+    # A generous bound, so that the first answer counts as cheap even on a loaded machine.
+    return ProcessQueryRunner(store, QueryLimits(timeout=30, cheap_under=30, **limits))
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        QueryJob("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"),
+        QueryJob("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", max_rows=3),
+        QueryJob("CONSTRUCT WHERE { ?s a ?c }", graph_format="application/n-triples"),
+        QueryJob("ASK { ?s a ?c }", boolean_format="application/sparql-results+xml"),
+        QueryJob("SELECT ?s WHERE { ?s ?p ?o }", solutions_format=None),
+    ],
+)
+def test_job_answered_quickly_is_answered_in_process_next_time_with_the_same_answer(
+    built: BuiltGraph, job: QueryJob, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(built.store, OxigraphStore)
+    runner = _eager_runner(built.store)
+    try:
+        in_a_process = runner.run(job)
+        assert runner.is_cheap(job)
+        monkeypatch.setattr("secgraph.query_process.QueryProcess.run", _NoPipe())
+        assert runner.run(job) == in_a_process  # kind, media type, body and truncation
+    finally:
+        runner.close()
+
+
+def test_job_that_took_longer_than_the_bound_keeps_running_in_query_processes(
+    built: BuiltGraph,
+) -> None:
+    assert isinstance(built.store, OxigraphStore)
+    runner = ProcessQueryRunner(built.store, QueryLimits(timeout=30, cheap_under=0))
+    try:
+        job = QueryJob(CHEAP)
+        runner.run(job)
+        assert not runner.is_cheap(job)
+    finally:
+        runner.close()
+
+
+def test_pathological_query_is_never_proven_cheap(built: BuiltGraph) -> None:
+    assert isinstance(built.store, OxigraphStore)
+    runner = ProcessQueryRunner(built.store, QueryLimits(timeout=1.0, cheap_under=30))
+    try:
+        job = QueryJob(PATHOLOGICAL)
+        for _ in range(2):
+            with pytest.raises(QueryTimeoutError):
+                runner.run(job)
+            assert not runner.is_cheap(job)
+    finally:
+        runner.close()
+
+
+def test_cheap_job_on_other_data_goes_to_a_query_process_again(
+    built: BuiltGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = OxigraphStore.from_quads(built.store.quads(), version="first")
+    runner = _eager_runner(first)
+    try:
+        job = QueryJob(CHEAP)
+        runner.run(job)
+        assert runner.is_cheap(job)
+        monkeypatch.setattr(first, "_version", "second")  # as an accepted edit would
+        assert not runner.is_cheap(job)
+    finally:
+        runner.close()
+
+
+def test_data_of_unknown_version_is_never_proven_cheap(built: BuiltGraph) -> None:
+    unversioned = OxigraphStore.from_quads(built.store.quads())
+    runner = _eager_runner(unversioned)
+    try:
+        job = QueryJob(CHEAP)
+        runner.run(job)
+        assert not runner.is_cheap(job)
+    finally:
+        runner.close()
+
+
+def test_remembered_cheap_jobs_are_bounded_in_number_and_text(built: BuiltGraph) -> None:
+    assert isinstance(built.store, OxigraphStore)
+    limits = QueryLimits(timeout=30, cheap_under=30, cheap_jobs=3, cheap_text=64 * 40)
+    runner = ProcessQueryRunner(built.store, limits)
+    try:
+        jobs = [QueryJob(f"ASK {{ ?s ?p {number} }}") for number in range(5)]
+        for job in jobs:
+            runner.run(job)
+        assert [runner.is_cheap(job) for job in jobs] == [False, False, True, True, True]
+        long = QueryJob("ASK { ?s ?p ?o }" + " " * 40)  # over 1/64 of cheap_text
+        runner.run(long)
+        assert not runner.is_cheap(long)
+        assert [runner.is_cheap(job) for job in jobs[2:]] == [True, True, True]
+    finally:
+        runner.close()

@@ -6,6 +6,7 @@ This is the work a query process does (``secgraph.query_runner``): what crosses 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -13,10 +14,14 @@ from typing import Literal, NoReturn
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import PREFIXES
+from secgraph.namespaces import PREFIXES, XSD
 from secgraph.store import Store
 
 ResultKind = Literal["solutions", "boolean", "graph"]
+RESULTS_JSON = "application/sparql-results+json"
+_XSD_STRING = str(XSD.string)
+# Strings as pyoxigraph's JSON writer escapes them: quote, backslash and control characters only.
+_json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class QueryEvaluationError(Exception):
@@ -110,6 +115,10 @@ def _solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryAnswer:
     variables = [variable.value for variable in result.variables]
     rows = list(islice(result, job.max_rows + 1))
     truncated = len(rows) > job.max_rows
+    if media_type == RESULTS_JSON:  # the default format: written here, twice as fast
+        body = results_json(variables, rows[: job.max_rows])
+        if body is not None:
+            return QueryAnswer("solutions", media_type, body, truncated)
     # pyoxigraph serializes only whole result iterators; the kept rows are handed to its
     # serializers as a TSV results document, its fastest to write from Python and to re-read.
     document = _results_tsv(variables, rows[: job.max_rows])
@@ -139,3 +148,47 @@ def _results_tsv(variables: Sequence[str], rows: Iterable[ox.QuerySolution]) -> 
         for row in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def results_json(variables: Sequence[str], rows: Iterable[ox.QuerySolution]) -> bytes | None:
+    """SPARQL 1.1 Query Results JSON (§3) of ``rows``, byte for byte as pyoxigraph writes it
+    (bindings in variable order, unbound variables left out, xsd:string unsaid, §3.2.2); None
+    when a value is a triple term or has a base direction, which its serializer writes
+    instead. Each distinct term is written once: result rows repeat terms."""
+    names = [_json_string(name) + ":" for name in variables]
+    written: dict[object, str] = {}
+    bindings = []
+    for row in rows:
+        parts = []
+        for index, name in enumerate(names):
+            term = row[index]
+            if term is None:
+                continue
+            text = written.get(term)
+            if text is None:
+                text = _json_term(term)
+                if text is None:
+                    return None
+                written[term] = text
+            parts.append(name + text)
+        bindings.append("{" + ",".join(parts) + "}")
+    head = ",".join(_json_string(name) for name in variables)
+    document = '{"head":{"vars":[' + head + ']},"results":{"bindings":['
+    return (document + ",".join(bindings) + "]}}").encode()
+
+
+def _json_term(term: object) -> str | None:
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        if term.direction is not None:  # RDF 1.2 base direction: left to pyoxigraph
+            return None
+        literal = '{"type":"literal","value":' + _json_string(term.value)
+        if term.language is not None:
+            return literal + ',"xml:lang":' + _json_string(term.language) + "}"
+        if term.datatype.value == _XSD_STRING:
+            return literal + "}"
+        return literal + ',"datatype":' + _json_string(term.datatype.value) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
+    return None  # a triple term

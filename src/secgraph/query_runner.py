@@ -9,6 +9,12 @@ it finishes (a process may not raise its own priority back). On-disk stores are 
 ``DiskSnapshot`` by processes started from a fresh interpreter; in-memory data by forked
 ones. When the store's version changes (the writable store accepted an edit), idle processes
 holding older data are retired, so every query started after a write sees it. No HTTP here.
+
+A job a query process answered within ``cheap_under`` is cheap on that data: the same job on
+the same data version does the same work, so it is answered in the serving process from then
+on, without a pipe round trip or a wait for a free process. Evaluation there cannot be stopped,
+but a job that once finished far inside the time limit will again; a job never seen, or seen
+to be slow, always runs where it can be killed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -60,6 +67,14 @@ class QueryLimits:
     max_rows: int = 10_000
     slow_after: float = 1.0
     """Seconds after which a running query is lowered in priority."""
+    cheap_under: float = 0.02
+    """Seconds: a job answered this fast in a query process runs in the serving process when
+    it comes again on the same data (at most a hundredth of ``timeout``)."""
+    cheap_jobs: int = 4096
+    """How many cheap jobs are remembered (least recently used forgotten first)."""
+    cheap_text: int = 4_000_000
+    """Characters of query text the remembered jobs hold in all; a job over 1/64 of it is
+    not remembered (a request body may hold megabytes)."""
 
 
 class ProcessQueryRunner:
@@ -76,20 +91,66 @@ class ProcessQueryRunner:
         self._starting = 0  # slots taken by processes being started outside the lock
         self._owner = os.getpid()
         self._finalizer = weakref.finalize(self, _stop_all, self._idle, self._running)
+        self._cheap: OrderedDict[tuple[str, QueryJob], int] = OrderedDict()  # text sizes
+        self._cheap_text = 0
+        self._cheap_lock = threading.Lock()
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer ``job``; raises QueryTimeoutError, RunnerBusyError, or what the store raises."""
+        if self._proven_cheap((self.store.version, job)):
+            reply = answer_query(self.store, job)
+            if isinstance(reply, QueryFailure):
+                reply.raise_error()
+            return reply
         deadline = time.monotonic() + self.limits.timeout
         process = self._acquire(deadline)
         healthy = False
         try:
+            started = time.monotonic()
             answer = process.run(job, self.limits.slow_after, deadline)
             if answer is None:
                 raise QueryTimeoutError(self.limits.timeout)
             healthy = not process.slow
+            if time.monotonic() - started < self._cheap_limit():
+                self._remember_cheap((_version_of(process.data), job))
             return answer
         finally:
             self._release(process, healthy)
+
+    def is_cheap(self, job: QueryJob) -> bool:
+        """Whether ``job`` runs in this process (it was answered within ``cheap_under`` on the
+        store's current data)."""
+        with self._cheap_lock:
+            return (self.store.version, job) in self._cheap
+
+    def _cheap_limit(self) -> float:
+        return min(self.limits.cheap_under, self.limits.timeout / 100)
+
+    def _proven_cheap(self, key: tuple[str, QueryJob]) -> bool:
+        with self._cheap_lock:
+            if key not in self._cheap:
+                return False
+            self._cheap.move_to_end(key)
+            return True
+
+    def _remember_cheap(self, key: tuple[str, QueryJob]) -> None:
+        job = key[1]
+        size = len(job.sparql) + sum(map(len, (*job.default_graph_uris, *job.named_graph_uris)))
+        if not key[0]:  # data of unknown version: nothing says it is the same next time
+            return
+        if size > self.limits.cheap_text // 64:
+            return
+        with self._cheap_lock:
+            if key in self._cheap:
+                self._cheap.move_to_end(key)
+                return
+            self._cheap[key] = size
+            self._cheap_text += size
+            while (
+                len(self._cheap) > self.limits.cheap_jobs
+                or self._cheap_text > self.limits.cheap_text
+            ):
+                self._cheap_text -= self._cheap.popitem(last=False)[1]
 
     def close(self) -> None:
         """Kill every query process now."""
@@ -160,6 +221,11 @@ class ProcessQueryRunner:
     def _retire(processes: list[QueryProcess]) -> None:
         for process in processes:
             process.stop()
+
+
+def _version_of(data: object) -> str:
+    """The data version in a process's ``data`` (the runner's ``_data()`` pair)."""
+    return data[0] if isinstance(data, tuple) and isinstance(data[0], str) else ""
 
 
 def _stop_all(idle: list[QueryProcess], running: set[QueryProcess]) -> None:

@@ -9,8 +9,11 @@ clients written for that server notice too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from secgraph.query_answer import QueryEvaluationError, QueryJob, ResultKind
 from secgraph.query_runner import QueryTimeoutError, RunnerBusyError
@@ -48,11 +51,19 @@ def negotiate(offered: Sequence[Format], wanted: str | None) -> Format:
         ) from None
 
 
-def _acceptable(offered: Sequence[Format], wanted: str | None) -> Format | None:
+def _acceptable(accept: MIMEAccept, offered: Sequence[Format], wanted: str | None) -> Format | None:
     try:
-        return choose_format(request.accept_mimetypes, offered, wanted)
+        return choose_format(accept, offered, wanted)
     except NotAcceptableError:
         return None  # decided once the kind of result is known
+
+
+@lru_cache(maxsize=256)
+def _choices(accept: str | None, wanted: str | None) -> dict[ResultKind, Format | None]:
+    """The format for each kind of result, by the Accept header's text and `format`: a pure
+    function of the two, worked out once per distinct pair (clients send few)."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return {kind: _acceptable(parsed, offered, wanted) for kind, offered in OFFERED.items()}
 
 
 def answer(
@@ -65,7 +76,7 @@ def answer(
     """Run ``sparql`` in the app's query runner and answer it; SyntaxError and ValueError from
     the store propagate, the runner's own failures become ProtocolErrors."""
     runner = current_runner()
-    chosen = {kind: _acceptable(offered, wanted) for kind, offered in OFFERED.items()}
+    chosen = _choices(request.headers.get("Accept"), wanted)
     media_types = {kind: None if item is None else item.media_type for kind, item in chosen.items()}
     job = QueryJob(
         sparql,

@@ -6,7 +6,10 @@ The canonical IRIs stay under ``namespaces.BASE`` whatever host serves them; a r
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from secgraph.config import Settings
 from secgraph.namespaces import BASE
@@ -37,7 +40,13 @@ def public_base() -> str:
     """This deployment's absolute base URL, ending in a slash: the ``public_url`` setting,
     else the URL the current request came in through."""
     settings: Settings = current_app.extensions[_SETTINGS]
-    return settings.public_url or request.url_root
+    return settings.public_url or _root_url(request.scheme, request.host, request.root_path)
+
+
+@lru_cache(maxsize=64)
+def _root_url(scheme: str, host: str, root_path: str) -> str:
+    # request.url_root, worked out once per scheme, host and mount point.
+    return get_current_url(scheme, host, root_path)
 
 
 def public_url(path: str) -> str:

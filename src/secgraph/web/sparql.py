@@ -16,7 +16,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from secgraph.config import Settings
 from secgraph.web import current_store, execution
 from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
-from secgraph.web.caching import answer, cache_key
+from secgraph.web.caching import answer, cache_key, request_key, sent_answer
 from secgraph.web.errors import ProtocolError, error_response, malformed_query
 from secgraph.web.federation import (
     FederationError,
@@ -130,7 +130,10 @@ def _from_params(params: Params, query: str | None) -> QueryRequest:
 @blueprint.after_request
 def _vary_on_accept(response: Response) -> Response:
     # The body depends on the Accept header, so caches must key on it (RFC 9110 §12.5.5).
-    response.vary.add("Accept")
+    if "Vary" in response.headers:
+        response.vary.add("Accept")
+    else:  # the usual case, without parsing and rewriting a header set
+        response.headers["Vary"] = "Accept"
     return response
 
 
@@ -138,12 +141,22 @@ def _vary_on_accept(response: Response) -> Response:
 def query() -> Response:
     """Evaluate one SPARQL query, or describe the service when GET carries no query."""
     try:
+        cache = current_app.extensions.get(RESULT_CACHE)
+        if cache is None:  # nothing to look up or keep
+            if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
+                return _service_description()
+            return _evaluate(parse_query_request(request))
+        version = current_store().version
+        # A GET sent exactly like one answered before: its answer, before any decoding.
+        sent = request_key(request, version)
+        hit = sent_answer(request, cache, sent)
+        if hit is not None:
+            return hit
         if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
             return _service_description()
         parsed = parse_query_request(request)
-        key = cache_key(request, parsed.query, current_store().version)
-        cache = current_app.extensions.get(RESULT_CACHE)
-        return answer(request, cache, key, lambda: _evaluate(parsed))
+        key = cache_key(request, parsed.query, version)
+        return answer(request, cache, key, lambda: _evaluate(parsed), sent)
     except ProtocolError as error:
         return error_response(error)
 
