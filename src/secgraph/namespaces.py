@@ -40,8 +40,6 @@ RESERVED_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, PUBLICATION_GRAPH})
 GENID = Namespace(BASE + "genid/")
 """Skolem IRIs standing for blank nodes on a remote server (RDF 1.1 Concepts §3.5); not under
 ``/.well-known/`` because the project controls a path of w3id.org, not its root."""
-LITERAL_PROXY = "urn:x-secgraph:literal:"
-"""Prefix of IRIs standing for literals in secgraph.rules' working store; never stored."""
 SHAPES = Namespace(BASE + "shapes#")
 """SHACL shapes ``<base>shapes#<Name>``; the shapes document itself is ``<base>shapes``."""
 
@@ -112,7 +110,6 @@ __all__ = [
     "ID",
     "INFERRED_GRAPH",
     "LINK_TARGETS",
-    "LITERAL_PROXY",
     "ONTOLOGY_GRAPH",
     "ORG",
     "OWL",
