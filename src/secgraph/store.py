@@ -195,14 +195,16 @@ class OxigraphStore:
         version: str = "",
         writable: bool = False,
         modified: datetime | None = None,
+        materialized: bool = False,
     ) -> None:
+        """``materialized``: ``handle``'s default graph already holds the union (from_quads)."""
         if handle is None and path is None:
             raise ValueError("an in-memory store needs its handle")
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
         self._writable = writable
         self._read_only = False  # whether _handle was opened read-only by _db()
-        if handle is not None and union_default_graph:
+        if handle is not None and union_default_graph and not materialized:
             # Writes into ``handle``: the caller hands the store over. Idempotent (a set).
             handle.update(_MATERIALIZE_UNION)
         self._modified = modified
@@ -234,15 +236,22 @@ class OxigraphStore:
         marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
         handle = ox.Store(str(path))
         handle.clear()
-        handle.bulk_extend(quads)
-        if union_default_graph:
-            _check_default_graph_is_union(handle)
+        if not union_default_graph:
+            handle.bulk_extend(quads)
+        else:
+            # On disk, the union is loaded with the quads by the bulk loader, each triple also
+            # given in the default graph (the store keeps each quad once: a set): an INSERT
+            # would write the same quads again through a transaction, several times slower.
+            own: list[ox.Quad] = []  # the input's own default-graph triples, checked after
+            handle.bulk_extend(_with_union_copies(quads, own))
+            _check_in_named_graphs(handle, own)
         store = cls(
             handle,
             path=path,
             union_default_graph=union_default_graph,
             version=version,
             modified=modified,
+            materialized=True,
         )
         handle.flush()
         _write_atomically(marker_path(path), _marker_text(version, union_default_graph))
@@ -422,6 +431,31 @@ def _check_default_graph_is_union(handle: ox.Store) -> None:
             f"a triple only the default graph holds ({row['s']} {row['p']} ...): with the"
             " union default graph every triple must be in a named graph"
         )
+
+
+def _with_union_copies(quads: Iterable[ox.Quad], own: list[ox.Quad]) -> Iterator[ox.Quad]:
+    # Each quad, then its triple in the default graph; default-graph quads are set aside in
+    # ``own``, for _check_in_named_graphs, as they are their own copy.
+    default = ox.DefaultGraph()
+    for quad in quads:
+        yield quad
+        if quad.graph_name == default:
+            own.append(quad)
+        else:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def _check_in_named_graphs(handle: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    # _check_default_graph_is_union for a store loaded with its union: each of the input's own
+    # default-graph triples must also be in some named graph.
+    default = ox.DefaultGraph()
+    for quad in quads:
+        held = handle.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+        if not any(other.graph_name != default for other in held):
+            raise ValueError(
+                f"a triple only the default graph holds ({quad.subject} {quad.predicate} ...):"
+                " with the union default graph every triple must be in a named graph"
+            )
 
 
 def _in_default_graph(quad: ox.Quad) -> ox.Quad:
