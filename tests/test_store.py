@@ -124,6 +124,19 @@ def test_union_default_graph_accepts_a_default_triple_a_named_graph_holds(
     assert len(store.dump(ox.RdfFormat.N_QUADS).decode().splitlines()) == 2
 
 
+def test_graph_sizes_count_each_graph_and_the_stored_default_graph() -> None:
+    # A graph named by a blank node (TriG allows it) is counted as itself, not as every graph.
+    data = (
+        f"<{GRAPH.one}> {{ <{ID.a}> <{SG.name}> 'a', 'b' . }}\n"
+        f"_:g {{ <{ID.a}> <{SG.name}> 'c' . }}\n"
+        f"<{ID.a}> <{SG.name}> 'd', 'e', 'f' .\n"
+    )
+    quads = list(ox.parse(data, format=ox.RdfFormat.TRIG))
+    [blank] = {quad.graph_name for quad in quads if isinstance(quad.graph_name, ox.BlankNode)}
+    store = OxigraphStore.from_quads(quads, union_default_graph=False)
+    assert store.graph_sizes() == {DEFAULT_GRAPH: 3, str(GRAPH.one): 2, blank.value: 1}
+
+
 def test_without_union_the_default_graph_is_the_files_own() -> None:
     store = OxigraphStore.from_dataset(_dataset(), union_default_graph=False)
     assert _names(store.query(NAMES)) == ["default"]
