@@ -98,6 +98,14 @@ SELECT ?graph ?agent ?shortcut ?target WHERE {
 }
 ORDER BY ?graph ?agent
 """,
+    "two-values-in-one-source": """
+SELECT ?graph ?node ?property ?value1 ?value2 WHERE {
+  VALUES ?property { sg:commitmentKind sg:description sg:representationLevel sg:role }
+  GRAPH ?graph { ?node ?property ?value1 , ?value2 . }
+  FILTER(?graph != graph:inferred && STR(?value1) < STR(?value2))
+}
+ORDER BY ?graph ?node
+""",
     "undeclared-term": """
 SELECT DISTINCT ?term ?graph WHERE {
   GRAPH ?graph { { ?s ?term ?o } UNION { ?s rdf:type ?term } }
@@ -117,6 +125,7 @@ ORDER_KEYS = {
     "inconsistent-label": 1,
     "shortcut-missing": 2,
     "shortcut-unqualified": 2,
+    "two-values-in-one-source": 2,
     "undeclared-term": 1,
 }
 
@@ -130,6 +139,7 @@ graph:ontology {
   sg:event a owl:ObjectProperty . sg:role a owl:ObjectProperty .
   sg:coHosted a owl:ObjectProperty . sg:attended a owl:ObjectProperty .
   sg:fullMemberOf a owl:ObjectProperty . sg:shortcut a owl:AnnotationProperty .
+  sg:description a owl:DatatypeProperty .
   sg:Role a owl:Class .
   id:host a sg:Role ; sg:shortcut sg:coHosted .
   id:attendee a sg:Role ; sg:shortcut sg:attended .
@@ -232,6 +242,10 @@ EXPECTED = {
         ("graph:b", "id:us", "sg:coHosted", "id:summit"),  # its participation is graph:a's
         ("graph:c", "id:carsi", "sg:fullMemberOf", "id:sica"),
     ],
+    "two-values-in-one-source": [
+        ("graph:a", "id:p5", "sg:role", "id:attendee", "id:host"),
+        ("graph:b", "id:funding", "sg:description", '"Funding"', '"Funding."'),
+    ],
     "undeclared-term": [
         ("sg:Organisation", "graph:a"),
         ("sg:misspeltProperty", "graph:a"),
@@ -240,6 +254,15 @@ EXPECTED = {
 }
 # graph:c also states a participation whose event has no type, for dangling-reference and
 # shortcut-missing (a fact with a role that has a shortcut, but no shortcut triple).
+# two-values-in-one-source: one node, two roles in graph:a; two descriptions in graph:b, but
+# one per graph for id:summit (graph:a and graph:b each say it once), and two only where one of
+# them is inferred.
+SEEDED += """
+graph:a { id:p5 sg:role id:host, id:attendee . id:summit sg:description "A summit." .
+          id:carsi sg:description "CARSI" . }
+graph:b { id:funding sg:description "Funding", "Funding." . id:summit sg:description "Summit." . }
+graph:inferred { id:carsi sg:description "CARSI, inferred" . }
+"""
 SEEDED += "graph:c { id:p4 sg:participant id:us ; sg:event id:event-typo ; sg:role id:host . }\n"
 
 
