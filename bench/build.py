@@ -4,14 +4,20 @@ per step, the fast rules against owlrl measured in the same run.
     python bench/build.py --scales 3 30 300 --owlrl-max 3
 
 Each build runs in a subprocess of its own, so peak memory (getrusage ru_maxrss, the peak
-resident set of that process up to the end of the step) is the build's alone. owlrl runs only up
-to --owlrl-max replicas: it needs minutes beyond that.
+resident set of that process up to the end of the step) is the build's alone; a line per scale
+gives each step's own peak (VmHWM, reset as each step ends, on Linux), and one the generator's
+seconds. owlrl runs only up to --owlrl-max replicas: it needs minutes beyond that. At about 1M
+asserted triples (scale 270), skip the shipped rows and owlrl:
+
+    python bench/build.py --scales 270 --owlrl-max 0 --skip-shipped
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -26,15 +32,18 @@ STEPS = ("load", "reason", "validate", "store", "check")
 
 
 def child(data_dir: str, reasoner: str, cache_dir: str, store_path: str) -> None:
-    """Build once; print {step: [seconds, peak MiB]} and the triple counts as JSON."""
+    """Build once; print {step: [seconds, peak MiB, the step's own peak MiB]} and the triple
+    counts as JSON."""
     from secgraph.config import Settings
     from secgraph.pipeline import build
 
     measured: dict[str, list[float]] = {}
+    _reset_step_peak()
 
     def on_step(step: str, seconds: float) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        measured[step] = [seconds, peak]
+        measured[step] = [seconds, peak, _step_peak(peak)]
+        _reset_step_peak()
 
     settings = Settings(
         root=ROOT,
@@ -53,6 +62,22 @@ def child(data_dir: str, reasoner: str, cache_dir: str, store_path: str) -> None
     print(json.dumps(result))
 
 
+def _step_peak(fallback: float) -> float:
+    """Peak resident MiB since the last _reset_step_peak (Linux VmHWM), else ``fallback``."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return fallback
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else fallback
+
+
+def _reset_step_peak() -> None:
+    # Writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one (proc(5)).
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def run(data_dir: str, reasoner: str, cache_dir: str, store_path: str = "") -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", data_dir, reasoner, cache_dir, store_path]
     done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
@@ -66,7 +91,14 @@ def total(result: dict[str, Any]) -> float:
 
 
 def peak(result: dict[str, Any]) -> float:
-    return max(mib for _, mib in result["steps"].values())
+    return max(float(step[1]) for step in result["steps"].values())
+
+
+def step_peaks(label: str, result: dict[str, Any]) -> str:
+    """One line: each step's own peak resident MiB (not the build's peak up to it)."""
+    steps = result["steps"]
+    cells = [f"{s} {steps[s][2]:.0f}" for s in STEPS if s in steps and len(steps[s]) > 2]
+    return f"{label}: peak MiB per step: " + ", ".join(cells)
 
 
 def row(label: str, result: dict[str, Any]) -> str:
@@ -103,20 +135,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--owlrl-max", type=int, default=3, help="largest scale owlrl runs at")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument(
+        "--skip-shipped", action="store_true", help="only the generated scales (large runs)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="secgraph-bench-"))
     header = "| build | asserted | inferred | " + " | ".join(STEPS) + " | build() s | peak MiB |"
     lines = [header, "|" + "---|" * (len(STEPS) + 5)]
     measurements: dict[str, Any] = {}
     try:
-        lines += shipped(work)
+        if not args.skip_shipped:
+            lines += shipped(work)
         for scale in args.scales:
             data = work / f"data-{scale}"
             generate = [sys.executable, str(ROOT / "bench" / "generate.py"), "--scale", str(scale)]
             generate += ["--seed", str(args.seed), "--out", str(data)]
+            started = perf_counter()
             subprocess.run(generate, check=True, capture_output=True)  # noqa: S603
+            generated = perf_counter() - started
             fast = run(str(data), "fast", str(work / "cache"))
             lines.append(row(f"scale {scale}, fast", fast))
+            lines.append(f"scale {scale}: generated in {generated:.1f} s")
+            lines.append(step_peaks(f"scale {scale}, fast", fast))
+            fast["generate_seconds"] = generated
             measurements[f"{scale}/fast"] = fast
             if scale <= args.owlrl_max:
                 owlrl = run(str(data), "owlrl", "")

@@ -13,6 +13,7 @@ from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, SG, sparql_prologue
 from secgraph.pipeline import BuiltGraph, build
 from secgraph.store import DEFAULT_GRAPH, OxigraphStore, has_dataset_clause, marker_path
+from secgraph.terms import quads_to_oxigraph
 
 
 def _dataset(*, default: bool = True) -> Dataset:
@@ -71,6 +72,69 @@ def test_union_default_graph_follows_replaced_quads(tmp_path: Path) -> None:
     assert _names(writer.query(NAMES)) == ["one", "two"]  # still held by graph two
     writer.replace_quads([in_two], [])
     assert _names(writer.query(NAMES)) == ["two"]
+
+
+def _default_graph(store: OxigraphStore) -> set[ox.Triple]:
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return set(result)
+
+
+def test_union_default_graph_is_the_same_in_memory_and_on_disk(tmp_path: Path) -> None:
+    # The two load paths materialize the union differently (INSERT in memory, bulk load on
+    # disk): the same named graphs and the same default graph, each triple once.
+    dataset = _dataset(default=False)
+    dataset.graph(GRAPH.two).add((ID.a, SG.name, Literal("one")))
+    dataset.graph(GRAPH.two).add((BNode(), SG.name, Literal("blank")))
+    quads = list(quads_to_oxigraph(dataset.quads((None, None, None, None))))
+    in_memory = OxigraphStore.from_quads(quads)
+    on_disk = OxigraphStore.from_quads(quads, path=tmp_path / "store")
+    assert set(on_disk.quads()) == set(in_memory.quads()) == set(quads)
+    assert _default_graph(on_disk) == _default_graph(in_memory) == {q.triple for q in quads}
+    assert len(_default_graph(on_disk)) == 3
+    assert (
+        on_disk.graph_sizes()
+        == in_memory.graph_sizes()
+        == {
+            str(GRAPH.one): 1,
+            str(GRAPH.two): 3,
+        }
+    )
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
+def test_union_default_graph_refuses_a_triple_only_the_default_graph_holds(
+    on_disk: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / "store" if on_disk else None
+    with pytest.raises(ValueError, match="default graph"):
+        OxigraphStore.from_dataset(_dataset(), path=path, union_default_graph=True)
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
+def test_union_default_graph_accepts_a_default_triple_a_named_graph_holds(
+    on_disk: bool, tmp_path: Path
+) -> None:
+    # A store loaded from another materialized store: its default graph is a copy.
+    dataset = _dataset(default=False)
+    dataset.default_graph.add((ID.a, SG.name, Literal("one")))
+    path = tmp_path / "store" if on_disk else None
+    store = OxigraphStore.from_dataset(dataset, path=path, union_default_graph=True)
+    assert _names(store.query(NAMES)) == ["one", "two"]
+    assert len(store.dump(ox.RdfFormat.N_QUADS).decode().splitlines()) == 2
+
+
+def test_graph_sizes_count_each_graph_and_the_stored_default_graph() -> None:
+    # A graph named by a blank node (TriG allows it) is counted as itself, not as every graph.
+    data = (
+        f"<{GRAPH.one}> {{ <{ID.a}> <{SG.name}> 'a', 'b' . }}\n"
+        f"_:g {{ <{ID.a}> <{SG.name}> 'c' . }}\n"
+        f"<{ID.a}> <{SG.name}> 'd', 'e', 'f' .\n"
+    )
+    quads = list(ox.parse(data, format=ox.RdfFormat.TRIG))
+    [blank] = {quad.graph_name for quad in quads if isinstance(quad.graph_name, ox.BlankNode)}
+    store = OxigraphStore.from_quads(quads, union_default_graph=False)
+    assert store.graph_sizes() == {DEFAULT_GRAPH: 3, str(GRAPH.one): 2, blank.value: 1}
 
 
 def test_without_union_the_default_graph_is_the_files_own() -> None:

@@ -195,14 +195,16 @@ class OxigraphStore:
         version: str = "",
         writable: bool = False,
         modified: datetime | None = None,
+        materialized: bool = False,
     ) -> None:
+        """``materialized``: ``handle``'s default graph already holds the union (from_quads)."""
         if handle is None and path is None:
             raise ValueError("an in-memory store needs its handle")
         self._handle, self._path = handle, path
         self._union, self._version = union_default_graph, version
         self._writable = writable
         self._read_only = False  # whether _handle was opened read-only by _db()
-        if handle is not None and union_default_graph:
+        if handle is not None and union_default_graph and not materialized:
             # Writes into ``handle``: the caller hands the store over. Idempotent (a set).
             handle.update(_MATERIALIZE_UNION)
         self._modified = modified
@@ -234,15 +236,22 @@ class OxigraphStore:
         marker_path(path).unlink(missing_ok=True)  # no marker until loading is complete
         handle = ox.Store(str(path))
         handle.clear()
-        handle.bulk_extend(quads)
-        if union_default_graph:
-            _check_default_graph_is_union(handle)
+        if not union_default_graph:
+            handle.bulk_extend(quads)
+        else:
+            # On disk, the union is loaded with the quads by the bulk loader, each triple also
+            # given in the default graph (the store keeps each quad once: a set): an INSERT
+            # would write the same quads again through a transaction, several times slower.
+            own: list[ox.Quad] = []  # the input's own default-graph triples, checked after
+            handle.bulk_extend(_with_union_copies(quads, own))
+            _check_in_named_graphs(handle, own)
         store = cls(
             handle,
             path=path,
             union_default_graph=union_default_graph,
             version=version,
             modified=modified,
+            materialized=True,
         )
         handle.flush()
         _write_atomically(marker_path(path), _marker_text(version, union_default_graph))
@@ -387,13 +396,16 @@ class OxigraphStore:
         return sorted(str(graph.value) for graph in self._db().named_graphs())
 
     def graph_sizes(self) -> dict[str, int]:
+        # Counted by the engine, graph by graph: iterating the quads would make a Python
+        # object of each (1M triples: about a second more).
+        database = self._db()
         sizes = {
-            name: sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.NamedNode(name)))
-            for name in self.named_graphs()
+            str(graph.value): _graph_size(database, graph)
+            for graph in sorted(database.named_graphs(), key=lambda graph: graph.value)
         }
         if self._union:  # the default graph is derived from the named ones
             return sizes
-        default = sum(1 for _ in self._db().quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        default = _count(database, _DEFAULT_GRAPH_SIZE)
         return {DEFAULT_GRAPH: default, **sizes} if default else sizes
 
     def dump(self, rdf_format: ox.RdfFormat, *, exclude_graphs: Sequence[str] = ()) -> bytes:
@@ -410,6 +422,26 @@ class OxigraphStore:
                 yield quad
 
 
+# The graph's IRI in its N-Triples form, which pyoxigraph writes escaped. Faster than binding
+# ?g by substitution, which the engine applies after matching.
+_GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+_DEFAULT_GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the stored default graph
+
+
+def _graph_size(database: ox.Store, graph: ox.NamedNode | ox.BlankNode) -> int:
+    if isinstance(graph, ox.NamedNode):
+        return _count(database, _GRAPH_SIZE.format(graph=graph))
+    # A blank node in a query is a variable: a graph named by one is counted quad by quad.
+    return sum(1 for _ in database.quads_for_pattern(None, None, None, graph))
+
+
+def _count(database: ox.Store, sparql: str) -> int:
+    solutions = database.query(sparql)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError("a SELECT query must return solutions")
+    return sum(int(row["n"].value) for row in solutions)
+
+
 _ORPHAN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } LIMIT 1"
 
 
@@ -422,6 +454,31 @@ def _check_default_graph_is_union(handle: ox.Store) -> None:
             f"a triple only the default graph holds ({row['s']} {row['p']} ...): with the"
             " union default graph every triple must be in a named graph"
         )
+
+
+def _with_union_copies(quads: Iterable[ox.Quad], own: list[ox.Quad]) -> Iterator[ox.Quad]:
+    # Each quad, then its triple in the default graph; default-graph quads are set aside in
+    # ``own``, for _check_in_named_graphs, as they are their own copy.
+    default = ox.DefaultGraph()
+    for quad in quads:
+        yield quad
+        if quad.graph_name == default:
+            own.append(quad)
+        else:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def _check_in_named_graphs(handle: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    # _check_default_graph_is_union for a store loaded with its union: each of the input's own
+    # default-graph triples must also be in some named graph.
+    default = ox.DefaultGraph()
+    for quad in quads:
+        held = handle.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+        if not any(other.graph_name != default for other in held):
+            raise ValueError(
+                f"a triple only the default graph holds ({quad.subject} {quad.predicate} ...):"
+                " with the union default graph every triple must be in a named graph"
+            )
 
 
 def _in_default_graph(quad: ox.Quad) -> ox.Quad:
