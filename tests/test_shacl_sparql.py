@@ -411,6 +411,34 @@ def test_unsupported_feature_falls_back_to_pyshacl_with_its_answer() -> None:
     assert (report.conforms, report.results) == (reference.conforms, reference.results)
 
 
+def test_declared_constraint_component_falls_back_to_pyshacl_with_its_answer() -> None:
+    ex = "https://example.org/shapes#"
+    shapes = Graph()
+    shapes.parse(
+        data=f"""
+        @prefix sh: <{SH}> .
+        @prefix ex: <{ex}> .
+        ex:NoSelfLink a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:noSelfLink ] ;
+            sh:validator [ a sh:SPARQLAskValidator ;
+                sh:message "{{$this}} links to itself along {{$PATH}}" ;
+                sh:ask "ASK {{ FILTER NOT EXISTS {{ $this $PATH $this }} }}" ] .
+        ex:AgreementShape a sh:NodeShape ;
+            sh:targetClass <{SG.Agreement}> ;
+            sh:property [ sh:path <{SG.signatory}> ; ex:noSelfLink true ] .
+        """,
+        format="turtle",
+    )
+    data = Graph()
+    data.add((ID.x, RDF.type, SG.Agreement))
+    data.add((ID.x, SG.signatory, ID.x))
+    reference = validate_graph(data, shapes)
+    assert reference.results
+    report = validate_store(_store(data), shapes)
+    assert report.validator == "pyshacl"
+    assert (report.conforms, report.results) == (reference.conforms, reference.results)
+
+
 def test_shape_without_message_falls_back_to_pyshacl_with_its_generic_message() -> None:
     shapes = Graph()
     shape = URIRef("https://example.org/shapes#AgreementsAreProgramsToo")

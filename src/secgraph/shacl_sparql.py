@@ -547,6 +547,10 @@ class CompiledShapes:
 def compile_shapes(shapes: Graph) -> CompiledShapes:
     """Translate every shape with targets; raise UnsupportedShapeError on anything unknown."""
     compiled = CompiledShapes()
+    for kind in (SH.ConstraintComponent, SH.SPARQLRule, SH.TripleRule, SH.JSConstraint):
+        if (None, RDF.type, kind) in shapes:
+            # SHACL §6 components (and SHACL-AF rules) would need their validators compiled too.
+            raise UnsupportedShapeError(f"the shapes graph declares a {kind}")
     targeted = _targeted_shapes(shapes)
     for shape in sorted(targeted, key=str):
         focus = _focus_pattern(shapes, shape)
