@@ -378,6 +378,54 @@ def test_every_component_the_shapes_use_is_broken_by_a_mutation(
     assert used - broken == set()
 
 
+def test_values_settled_by_rdflib_semantics_are_reported_as_pyshacl_does() -> None:
+    # Ill-typed dates, comparisons across datatypes, strings against numbers, qualified counts of
+    # values only rdflib can judge: the rows SPARQL cannot decide exactly.
+    ex = "https://example.org/shapes#"
+    shapes = Graph()
+    shapes.parse(
+        data=f"""
+        @prefix sh: <{SH}> .
+        @prefix xsd: <{XSD}> .
+        @prefix ex: <{ex}> .
+        ex:ThingShape a sh:NodeShape ;
+            sh:targetSubjectsOf ex:when ;
+            sh:property [ sh:path ex:when ;
+                sh:qualifiedValueShape [ sh:datatype xsd:date ] ;
+                sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 1 ;
+                sh:message "one valid date" ] ,
+              [ sh:path ex:when ;
+                sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYear ] ) ;
+                sh:message "a date or a year" ] ,
+              [ sh:path ex:size ; sh:minInclusive 1 ; sh:maxExclusive 10.5 ;
+                sh:message "a size from 1 to 10.5" ] ,
+              [ sh:path ex:when ; sh:lessThan ex:until ; sh:message "before its end" ] ,
+              [ sh:path ex:name ; sh:minLength 2 ; sh:maxLength 5 ; sh:pattern "^[a-z]" ;
+                sh:flags "i" ; sh:message "a short name" ] .
+        """,
+        format="turtle",
+    )
+    ns = "https://example.org/data#"
+    data = Graph()
+    data.parse(
+        data=f"""
+        @prefix xsd: <{XSD}> .
+        @prefix ex: <{ex}> .
+        <{ns}a> ex:when "2020-02-30"^^xsd:date , "2020"^^xsd:gYear ;
+            ex:until "2019-01-01"^^xsd:date ;
+            ex:size "0.50"^^xsd:decimal , "big" , "7"^^xsd:integer ;
+            ex:name "Ana" , "9lives" , "x" .
+        <{ns}b> ex:when "2020-01-01"^^xsd:date , "2021-01-01"^^xsd:date , "May" ;
+            ex:until "2020-06-01"^^xsd:date ; ex:size "10.50"^^xsd:decimal , "1e0"^^xsd:double .
+        <{ns}c> ex:when "2020-01-01"^^xsd:date ; ex:size "abc"^^xsd:integer ; ex:name "ABCDEF" .
+        """,
+        format="turtle",
+    )
+    reference, compiled = _both(data, shapes)
+    assert len(reference.results) > 10
+    _assert_same(reference, compiled)
+
+
 # --------------------------------------------------------------------------------------------------
 # Fallback to pySHACL
 # --------------------------------------------------------------------------------------------------

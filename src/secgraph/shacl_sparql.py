@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import count
 from typing import cast
 
 import pyoxigraph as ox
@@ -27,8 +29,8 @@ from secgraph.terms import OxTerm, to_rdflib
 
 compare_literal = cast(Callable[[Literal, Literal], int], _compare_literal)
 
-SH_LESS_THAN_OR_EQUALS = SH.lessThanOrEquals
 _TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+_FRESH = count()
 
 
 class UnsupportedShapeError(ValueError):
@@ -132,26 +134,24 @@ _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
 
 def _datatype_conforms(value: Node, datatype: URIRef) -> bool:
     """pySHACL's sh:datatype test (SHACL §4.1.2) on an rdflib term."""
-    from datetime import date, datetime, time
-
     if not isinstance(value, Literal):
         return False
     if value.datatype == datatype:
         if getattr(value, "ill_typed", None) is True:
             return False
-        return _actual(value, datatype, date, time, datetime)
+        return _actual(value, datatype)
     if datatype == RDFS.Literal:
         return True
     if datatype == RDFS.Datatype and value.datatype:
         return True
     if value.datatype is None and value.language is None and datatype == XSD.string:
-        return _actual(value, datatype, date, time, datetime)
+        return _actual(value, datatype)
     if datatype == RDF.langString and value.language:
-        return _actual(value, datatype, date, time, datetime)
+        return _actual(value, datatype)
     return False
 
 
-def _actual(value: Literal, datatype: URIRef, date: type, time: type, datetime: type) -> bool:
+def _actual(value: Literal, datatype: URIRef) -> bool:
     python = value.value
     expected = _PYTHON_TYPES.get(datatype)
     if expected is not None:
@@ -487,27 +487,27 @@ def _conformance(shapes: Graph, shape: Node) -> Check:
         if predicate not in allowed:
             raise UnsupportedShapeError(f"{predicate} on nested property shape {shape}")
     parts: list[str] = []
+    # Fresh variables: a nested shape's own tests may hold another nested shape's patterns.
+    x, y, z = (f"?_n{next(_FRESH)}" for _ in range(3))
     each = _all(checks)
     if not each.exact:
         raise UnsupportedShapeError(f"nested property shape {shape} needs rdflib-decided tests")
     if checks:
-        parts.append(f"NOT EXISTS {{ {{v}} {_iri(path)} ?_x FILTER(!{each.sparql('?_x')}) }}")
+        parts.append(f"NOT EXISTS {{ {{v}} {_iri(path)} {x} FILTER(!{each.sparql(x)}) }}")
     minimum = _one(shapes, shape, SH.minCount)
     maximum = _one(shapes, shape, SH.maxCount)
     if minimum is not None and _int(minimum) > 0:
         if _int(minimum) != 1:
             raise UnsupportedShapeError("nested sh:minCount above 1")
-        parts.append(f"EXISTS {{ {{v}} {_iri(path)} ?_y }}")
+        parts.append(f"EXISTS {{ {{v}} {_iri(path)} {y} }}")
     if maximum is not None:
         if _int(maximum) != 0:
             raise UnsupportedShapeError("nested sh:maxCount above 0")
-        parts.append(f"NOT EXISTS {{ {{v}} {_iri(path)} ?_z }}")
+        parts.append(f"NOT EXISTS {{ {{v}} {_iri(path)} {z} }}")
     for value in shapes.objects(shape, SH.hasValue):
         if _canonicalizable(value):
             raise UnsupportedShapeError("sh:hasValue with a typed literal")
         parts.append(f"EXISTS {{ {{v}} {_iri(path)} {_sparql_literal(value)} }}")
-    # Variables of nested EXISTS are renamed per nesting depth by the caller's substitution only
-    # once; nested property shapes inside nested property shapes are not supported above.
     return Check("(" + (" && ".join(parts) or "true") + ")", True)
 
 
@@ -924,17 +924,11 @@ def _qualified(
             if decide(to_rdflib(row["value"], bnodes)):
                 counts[row["this"]] = counts.get(row["this"], 0) + 1
     low, high = query.qualified
-    for focus, count in counts.items():
-        if low is not None and count < low:
-            yield Result(
-                focus, query.path, result(focus, None).message, query.severity, query.shape,
-                SH.QualifiedMinCountConstraintComponent, None,
-            )  # fmt: skip
-        if high is not None and count > high:
-            yield Result(
-                focus, query.path, result(focus, None).message, query.severity, query.shape,
-                SH.QualifiedMaxCountConstraintComponent, None,
-            )  # fmt: skip
+    for focus, conforming in counts.items():
+        if low is not None and conforming < low:
+            yield replace(result(focus, None), component=SH.QualifiedMinCountConstraintComponent)
+        if high is not None and conforming > high:
+            yield replace(result(focus, None), component=SH.QualifiedMaxCountConstraintComponent)
 
 
 def _sparql_results(
