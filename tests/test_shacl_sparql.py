@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from secgraph.config import Settings
 from secgraph.load import LoadedSources, load_sources
-from secgraph.namespaces import ID, ONTOLOGY_GRAPH, SG
+from secgraph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG
 from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.reason import reason
 from secgraph.shacl_sparql import UnsupportedShapeError, compile_shapes
@@ -80,6 +80,44 @@ def test_shipped_shapes_compile_without_fallback(shipped: tuple[Graph, Graph]) -
 
 def test_shipped_graph_report_equals_pyshacl(shipped: tuple[Graph, Graph]) -> None:
     _assert_same(*_both(*shipped))
+
+
+def test_named_graphs_validated_as_their_union_give_pyshacl_report() -> None:
+    # The pipeline's layout: each source in its named graph, the inferred triples in another; a
+    # triple asserted in several graphs is one triple of the union.
+    settings = Settings(root=ROOT)
+    loaded = load_sources(settings)
+    closure = ontology_closure(
+        loaded.dataset.graph(ONTOLOGY_GRAPH), settings.cache_dir, closure_key(loaded.files.ontology)
+    )
+    inference = reason(loaded.dataset, reasoner="fast", ontology_closure=closure)
+    quads = [(s, p, o, g) for s, p, o, g in loaded.dataset.quads((None, None, None, None))]
+    quads += [(s, p, o, INFERRED_GRAPH) for s, p, o in inference.graph]
+    for graph in (ID["graph-a"], ID["graph-b"]):  # one defect asserted twice is reported once
+        quads.append((ID["goal-x"], RDF.type, SG.Goal, graph))
+        quads.append((ID["goal-x"], SG.goalNumber, Literal("16.0", datatype=XSD.decimal), graph))
+    union = Graph()
+    for s, p, o, _ in quads:
+        union.add((s, p, o))
+
+    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        return to_oxigraph(node, {})  # type: ignore[arg-type]
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(term(s), term(p), term(o), ox.NamedNode(str(g))) for s, p, o, g in quads
+    )
+    assert len(store) > len(union)  # some triples are in several graphs
+    shapes = loaded.shapes
+    reference = validate_graph(union, shapes)
+    assert reference.results
+    compiled = validate_store(store, shapes, originals=union, union=True)
+    _assert_same(reference, compiled)
+    fallback = validate_store(store, _closed_shapes(), union=True)
+    assert fallback.validator == "pyshacl"
+    assert fallback.results == validate_graph(union, _closed_shapes()).results
 
 
 def test_generated_data_report_equals_pyshacl(tmp_path: Path) -> None:

@@ -539,9 +539,12 @@ class CompiledShapes:
 
     queries: list[_Query] = field(default_factory=list)
 
-    def run(self, store: ox.Store) -> Iterator[Result]:
+    def run(self, store: ox.Store, *, union: bool = False) -> Iterator[Result]:
+        """Evaluate every query on the default graph, or with ``union`` on the union of the named
+        graphs (the same triple in several graphs counts once: every query is DISTINCT or counts
+        distinct values)."""
         for query in self.queries:
-            yield from _run(query, store)
+            yield from _run(query, store, union)
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
@@ -670,7 +673,7 @@ def _shape_queries(shapes: Graph, shape: Node, focus: tuple[str, str]) -> list[_
 
     for predicate, _, check in _value_checks(shapes, shape):
         failing = check.keep_failing("?value")
-        text = f"SELECT ?this ?value WHERE {{ {focus_pattern} {values} {failing} }}"
+        text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus_pattern} {values} {failing} }}"
         add(text, _COMPONENTS[predicate], "value", decide=None if check.exact else check.decide)
     if path is None:
         for predicate in _FOCUS_PARAMETERS & set(shapes.predicates(shape, None)):
@@ -735,7 +738,7 @@ def _path_queries(
     ):
         for other in shapes.objects(shape, predicate):
             text = (
-                f"SELECT ?this ?value ?other WHERE {{ {focus_pattern} "
+                f"SELECT DISTINCT ?this ?value ?other WHERE {{ {focus_pattern} "
                 f"?this {p} ?value . ?this {_iri(other)} ?other }}"
             )
             add(text, component, "pair", compare=_pair_compare(operator))
@@ -777,7 +780,7 @@ def _path_queries(
         extra = None
         if not check.exact:
             extra = (
-                f"SELECT ?this ?value WHERE {{ {focus_pattern} ?this {p} ?value "
+                f"SELECT DISTINCT ?this ?value WHERE {{ {focus_pattern} ?this {p} ?value "
                 f"FILTER(!{check.sparql('?value')}) }}"
             )
         add(
@@ -872,8 +875,8 @@ def _sparql_query(
 # --------------------------------------------------------------------------------------------------
 
 
-def _run(query: _Query, store: ox.Store) -> Iterator[Result]:
-    solutions = store.query(query.text)
+def _run(query: _Query, store: ox.Store, union: bool) -> Iterator[Result]:
+    solutions = store.query(query.text, use_default_graph_as_union=union)
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SELECT query answered with no solutions")
     message = query.messages[0] if query.messages else ""
@@ -904,19 +907,23 @@ def _run(query: _Query, store: ox.Store) -> Iterator[Result]:
             if compare(to_rdflib(row["value"], bnodes), to_rdflib(row["other"], bnodes)):
                 yield result(row["this"], row["value"])
     elif query.kind == "qualified":
-        yield from _qualified(query, solutions, store, result)
+        yield from _qualified(query, solutions, store, union, result)
     elif query.kind == "sparql":
         yield from _sparql_results(query, solutions, result)
 
 
 def _qualified(
-    query: _Query, solutions: ox.QuerySolutions, store: ox.Store, result: Callable[..., Result]
+    query: _Query,
+    solutions: ox.QuerySolutions,
+    store: ox.Store,
+    union: bool,
+    result: Callable[..., Result],
 ) -> Iterator[Result]:
     counts = {row["this"]: int(row["count"].value) for row in solutions}
     if query.extra is not None:
         bnodes: dict[str, BNode] = {}
         head = query.text[: query.text.index("SELECT")]
-        extra_rows = store.query(head + query.extra)
+        extra_rows = store.query(head + query.extra, use_default_graph_as_union=union)
         decide = query.decide or (lambda _value: False)
         if not isinstance(extra_rows, ox.QuerySolutions):
             raise TypeError("a SELECT query answered with no solutions")

@@ -104,8 +104,10 @@ def validate_store(
     *,
     allow_warnings: bool = True,
     originals: Graph | None = None,
+    union: bool = False,
 ) -> ValidationReport:
-    """Validate the default graph of ``data`` (every triple: asserted and inferred).
+    """Validate the default graph of ``data`` (every triple: asserted and inferred), or with
+    ``union`` the union of its named graphs (a triple in several graphs counts once).
 
     The shapes are compiled to one SPARQL query per constraint (shacl_sparql.py) when every
     feature they use is covered; otherwise pySHACL validates a copy of the default graph. Either
@@ -119,21 +121,23 @@ def validate_store(
     try:
         compiled = compile_shapes(shapes_graph)
     except UnsupportedShapeError:
-        graph = originals if originals is not None else _default_graph(data)
+        graph = originals if originals is not None else _default_graph(data, union)
         report = validate_graph(
             graph, shapes_graph, allow_warnings=allow_warnings, inplace=originals is None
         )
         return ValidationReport(report.conforms, report.results, perf_counter() - started)
     allowed = {SH.Info, SH.Warning} if allow_warnings else set()
-    results = [_violation(result, originals) for result in compiled.run(data)]
+    results = [_violation(result, originals) for result in compiled.run(data, union=union)]
     conforms = all(URIRef(v.severity) in allowed for v in results)
     return ValidationReport(conforms, tuple(sorted(results)), perf_counter() - started, "sparql")
 
 
-def _default_graph(store: ox.Store) -> Graph:
+def _default_graph(store: ox.Store, union: bool) -> Graph:
     graph = Graph()
     bnodes: dict[str, BNode] = {}
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    for quad in store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph()):
+        if union and isinstance(quad.graph_name, ox.DefaultGraph):
+            continue  # Oxigraph's union default graph is the union of the named graphs only
         graph.add(
             (
                 _keep_id(quad.subject, bnodes),
