@@ -309,14 +309,15 @@ def _in_check(shapes: Graph, node: Node) -> Check:
 
 def _class_check(cls: Node) -> Check:
     # SHACL §4.1.1: a SHACL instance, rdf:type/rdfs:subClassOf*. Reasoning has usually asserted the
-    # type itself: that lookup first, the path (one closure per type of the value) only if it fails.
-    # Oxigraph plans FILTER NOT EXISTS as an anti-join, EXISTS inside an expression once per row.
+    # type itself: that lookup first. Oxigraph plans FILTER NOT EXISTS as an anti-join but an EXISTS
+    # inside an expression once per row; MINUS evaluates the path once, from the class to all its
+    # instances (the same as NOT EXISTS here: ?value, the one shared variable, is always bound).
     direct = f"{{v}} <{RDF.type}> {_iri(cls)}"
     path = f"{{v}} {_TYPE_PATH} {_iri(cls)}"
     return Check(
         f"(EXISTS {{ {direct} }} || EXISTS {{ {path} }})",
         True,
-        failing=f"FILTER NOT EXISTS {{ {direct} }} FILTER NOT EXISTS {{ {path} }}",
+        failing=f"FILTER NOT EXISTS {{ {direct} }} MINUS {{ {path} }}",
     )
 
 
