@@ -706,13 +706,7 @@ def _path_queries(
             )
         add(text, SH.MinCountConstraintComponent, "focus")
     maximum = _one(shapes, shape, SH.maxCount)
-    if maximum is not None and _int(maximum) == 1:  # two distinct values: a join, not a grouping
-        text = (
-            f"SELECT DISTINCT ?this WHERE {{ {focus_pattern} ?this {p} ?_v . ?this {p} ?_w "
-            "FILTER(!sameTerm(?_v, ?_w)) }"
-        )
-        add(text, SH.MaxCountConstraintComponent, "focus")
-    elif maximum is not None:
+    if maximum is not None:
         text = (
             f"SELECT ?this WHERE {{ {focus_pattern} ?this {p} ?_v }} "
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {_int(maximum)})"
@@ -726,11 +720,12 @@ def _path_queries(
         add(text, SH.HasValueConstraintComponent, "focus")
     unique = _one(shapes, shape, SH.uniqueLang)
     if unique is not None and isinstance(unique, Literal) and unique.value is True:
-        # One result per language tag used by two values or more (SHACL §4.4.4).
+        # One result per language tag used by two values or more (SHACL §4.4.4). Grouped, not a
+        # join of the values in pairs: a node may have thousands of labels.
         text = (
-            f"SELECT DISTINCT ?this ?lang WHERE {{ {focus_pattern} ?this {p} ?_a . ?this {p} ?_b "
-            'FILTER(isLiteral(?_a) && lang(?_a) != "" && isLiteral(?_b) && !sameTerm(?_a, ?_b) '
-            "&& LCASE(lang(?_a)) = LCASE(lang(?_b))) BIND(LCASE(lang(?_a)) AS ?lang) }"
+            f"SELECT ?this ?lang WHERE {{ {focus_pattern} ?this {p} ?_v "
+            f'FILTER(isLiteral(?_v) && lang(?_v) != "") BIND(LCASE(lang(?_v)) AS ?lang) }} '
+            "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?_v) > 1)"
         )
         add(text, SH.UniqueLangConstraintComponent, "focus")
     for predicate, component, operator in (
