@@ -78,3 +78,9 @@ def test_violations_sort_by_focus_node_then_path() -> None:
     late = Violation("b", "p", "m", "", "", "", "")
     early = Violation("a", "q", "m", "", "", "", "")
     assert sorted([late, early]) == [early, late]
+
+
+def test_pyshacl_report_names_its_validator(settings: Settings) -> None:
+    data = Graph()
+    data.add((ID.nowhere, RDF.type, SG.Program))
+    assert validate_graph(data, _shapes(settings)).validator == "pyshacl"

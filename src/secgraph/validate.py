@@ -1,14 +1,19 @@
-"""SHACL validation (pySHACL) of an already-reasoned graph; never infers, never stores."""
+"""SHACL validation of an already-reasoned graph (pySHACL, or the SPARQL compilation of the shapes
+in shacl_sparql.py when it covers them); never infers, never stores."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from time import perf_counter
 
+import pyoxigraph as ox
 from pyshacl import validate
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
+
+from secgraph.shacl_sparql import Result, UnsupportedShapeError, compile_shapes
+from secgraph.terms import OxTerm, to_rdflib
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +39,7 @@ class ValidationReport:
     conforms: bool
     results: tuple[Violation, ...]
     seconds: float = 0.0
+    validator: str = "pyshacl"  # or "sparql": the compiled shapes of shacl_sparql.py
 
     def to_text(self) -> str:
         """One line per result: ``focus  path  message``."""
@@ -90,3 +96,115 @@ def _violations(report: Graph) -> list[Violation]:
         )
         for result in report.subjects(RDF.type, SH.ValidationResult)
     ]
+
+
+def validate_store(
+    data: ox.Store,
+    shapes_graph: Graph,
+    *,
+    allow_warnings: bool = True,
+    originals: Graph | None = None,
+    union: bool = False,
+) -> ValidationReport:
+    """Validate the default graph of ``data`` (every triple: asserted and inferred), or with
+    ``union`` the union of its named graphs (a triple in several graphs counts once).
+
+    The shapes are compiled to one SPARQL query per constraint (shacl_sparql.py) when every
+    feature they use is covered; otherwise pySHACL validates a copy of the default graph. Either
+    way the report is the one ``validate_graph`` gives for the same triples.
+
+    Oxigraph stores numeric literals by value ("16.0"^^xsd:decimal comes back as "16"): pass the
+    rdflib graph the store was built from as ``originals`` and reported values keep the data's
+    lexical form, as pySHACL prints them. Blank nodes print with the store's identifiers.
+    """
+    started = perf_counter()
+    try:
+        compiled = compile_shapes(shapes_graph)
+    except UnsupportedShapeError:
+        graph = originals if originals is not None else _default_graph(data, union)
+        report = validate_graph(
+            graph, shapes_graph, allow_warnings=allow_warnings, inplace=originals is None
+        )
+        return ValidationReport(report.conforms, report.results, perf_counter() - started)
+    allowed = {SH.Info, SH.Warning} if allow_warnings else set()
+    results = [_violation(result, originals) for result in compiled.run(data, union=union)]
+    conforms = all(URIRef(v.severity) in allowed for v in results)
+    return ValidationReport(conforms, tuple(sorted(results)), perf_counter() - started, "sparql")
+
+
+def _default_graph(store: ox.Store, union: bool) -> Graph:
+    graph = Graph()
+    bnodes: dict[str, BNode] = {}
+    for quad in store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph()):
+        if union and isinstance(quad.graph_name, ox.DefaultGraph):
+            continue  # Oxigraph's union default graph is the union of the named graphs only
+        graph.add(
+            (
+                _keep_id(quad.subject, bnodes),
+                _keep_id(quad.predicate, bnodes),
+                _keep_id(quad.object, bnodes),
+            )
+        )
+    return graph
+
+
+def _keep_id(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
+    # Blank nodes keep the store's identifiers, as the compiled validator prints them.
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return to_rdflib(term, bnodes)
+
+
+def _violation(result: Result, originals: Graph | None) -> Violation:
+    return Violation(
+        focus_node=_text(result.focus),
+        result_path=str(result.path) if result.path is not None else "",
+        message=result.message,
+        severity=str(result.severity),
+        source_shape=f"_:{result.source_shape}"
+        if isinstance(result.source_shape, BNode)
+        else str(result.source_shape),
+        source_constraint_component=str(result.component),
+        value=_value_text(result, originals),
+    )
+
+
+def _text(term: OxTerm) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return str(to_rdflib(term, {}))
+    return term.value
+
+
+def _value_text(result: Result, originals: Graph | None) -> str:
+    value = result.value
+    if value is None:
+        return ""
+    if not isinstance(value, ox.Literal):
+        return _text(value)
+    literal = to_rdflib(value, {})
+    if not isinstance(literal, Literal):
+        return _text(value)
+    if (
+        originals is not None
+        and result.path is not None
+        and not isinstance(result.focus, ox.Literal)
+    ):
+        original = _original(literal, _keep_id(result.focus, {}), result.path, originals)
+        if original is not None:
+            literal = original
+    return literal.n3()
+
+
+def _original(stored: Literal, focus: Node, path: URIRef, originals: Graph) -> Literal | None:
+    """The data's own literal the store holds as ``stored`` (same value, datatype and language)."""
+    datatype = stored.datatype or (None if stored.language else XSD.string)
+    for candidate in originals.objects(focus, path):
+        if not isinstance(candidate, Literal) or candidate.language != stored.language:
+            continue
+        if (candidate.datatype or (None if candidate.language else XSD.string)) != datatype:
+            continue
+        if candidate == stored or candidate.eq(stored):
+            return candidate
+    return None
