@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import RDF, RDFS, XSD
 
 from secgraph.config import Settings, settings_from_env
 from secgraph.load import SourceError, load_sources
 from secgraph.namespaces import GRAPH, ID, SG, sparql_prologue
-from secgraph.pipeline import BuildError, BuiltGraph, _reason, _validation_input, build
+from secgraph.pipeline import BuildError, BuiltGraph, _reason, build
 from secgraph.reason import InconsistencyError
-from secgraph.validate import ValidationReport
+from secgraph.terms import graph_from_triples
+from secgraph.validate import ValidationReport, validate_graph, validate_triples
 
 
 def test_build_records_counts_and_timings(built: BuiltGraph) -> None:
@@ -119,13 +121,36 @@ def test_missing_data_file_is_a_source_error(tmp_path: Path) -> None:
         build(Settings(root=tmp_path, data_file=tmp_path / "absent.trig"))
 
 
-def test_validation_input_is_one_default_graph_of_asserted_and_inferred_triples(
+def test_validation_sees_asserted_and_inferred_triples_as_pyshacl_does(
     settings: Settings,
 ) -> None:
     loaded = load_sources(settings)
     inference = _reason(settings, loaded)
-    store = _validation_input(loaded, inference)
-    assert list(store.named_graphs()) == []
-    default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
-    assert default == {quad.triple for quad in loaded.quads} | set(inference.triples)
     assert len(inference.triples) > 0
+    fast = validate_triples([*loaded.quads, *inference.triples], loaded.shapes)
+    union = graph_from_triples([*loaded.quads, *inference.triples])
+    reference = validate_graph(union, loaded.shapes)
+    assert fast.validator == "sparql"
+    assert (fast.conforms, fast.results) == (reference.conforms, reference.results)
+
+
+def test_validation_reports_values_as_the_sources_spell_them() -> None:
+    # Oxigraph keeps numbers by value ("16.0" comes back "16"); the report must not.
+    shipped = Settings(root=Path(__file__).resolve().parents[1])
+    loaded = load_sources(shipped)
+    inference = _reason(shipped, loaded)
+    thing = ox.NamedNode("https://w3id.org/secgraph/id/probe")
+    bad = [
+        ox.Quad(thing, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SG.Program))),
+        ox.Quad(
+            thing,
+            ox.NamedNode(str(RDFS.label)),
+            ox.Literal("16.0", datatype=ox.NamedNode(str(XSD.decimal))),
+        ),
+    ]
+    triples = [*loaded.quads, *inference.triples, *bad]
+    fast = validate_triples(triples, loaded.shapes)
+    reference = validate_graph(graph_from_triples(triples), loaded.shapes)
+    assert not reference.conforms
+    assert any('"16.0"' in result.value for result in reference.results)
+    assert (fast.conforms, fast.results) == (reference.conforms, reference.results)

@@ -2,14 +2,13 @@
 
 Given the asserted quads after an edit, returns the quads to serve (asserted plus a fresh
 ``graph:inferred``) or raises ``RejectedEditError`` with the inconsistency, SHACL report or failing
-checks. Uses the pipeline's own steps (reason, validate_graph, run_checks); no I/O.
+checks. Uses the pipeline's own steps (reason, validate_triples, run_checks); no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,8 +19,7 @@ from secgraph.namespaces import INFERRED_GRAPH
 from secgraph.pipeline import describe_cause
 from secgraph.reason import InconsistencyError, reason
 from secgraph.store import OxigraphStore
-from secgraph.terms import graph_from_triples
-from secgraph.validate import ValidationReport, validate_graph
+from secgraph.validate import ValidationReport, validate_triples
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
@@ -58,9 +56,7 @@ def check_candidate(asserted: Iterable[ox.Quad], rules: Rules) -> ox.Store:
         inference = reason(asserted)
     except InconsistencyError as error:
         raise RejectedEditError(error) from None
-    # Blank nodes keep their labels in rdflib (secgraph.terms), so the union names the same nodes.
-    union = graph_from_triples(chain(asserted, inference.triples))
-    report = validate_graph(union, rules.shapes)
+    report = validate_triples([*asserted, *inference.triples], rules.shapes)
     if not report.conforms:
         raise RejectedEditError(report)
     result = ox.Store()

@@ -30,8 +30,7 @@ from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.progress import StepListener
 from secgraph.reason import InconsistencyError, Inference, reason
 from secgraph.store import OxigraphStore, Store
-from secgraph.terms import graph_from_triples
-from secgraph.validate import ValidationReport, validate_graph
+from secgraph.validate import ValidationReport, validate_triples
 
 Stamp = tuple[str, datetime | None]
 """The data's version (content hash of the sources) and time (newest source file)."""
@@ -167,10 +166,8 @@ def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) 
     with _timed(timings, "reason"):
         inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
-        # Until validation reads the store itself, its default graph as an rdflib Graph.
-        merged = _validation_input(loaded, inference)
-        data = graph_from_triples(merged.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        report = validate_graph(data, loaded.shapes, inplace=True)
+        # SHACL sees what users query: the asserted graphs merged with the inferred one.
+        report = validate_triples([*loaded.quads, *inference.triples], loaded.shapes)
     if not report.conforms:
         raise BuildError(report, timings)
     with _timed(timings, "store"):
@@ -196,19 +193,6 @@ def _reason(settings: Settings, loaded: LoadedSources) -> Inference:
     key = closure_key(loaded.files.ontology)
     closure = ontology_closure(loaded.ontology(), settings.cache_dir, key)
     return reason(loaded.quads, reasoner="fast", ontology_closure=closure)
-
-
-def _validation_input(loaded: LoadedSources, inference: Inference) -> ox.Store:
-    """One store whose default graph is what users query: the asserted graphs merged with the
-    inferred one (SHACL validates that data graph)."""
-    store = ox.Store()
-    store.bulk_extend(
-        chain(
-            (ox.Quad(q.subject, q.predicate, q.object) for q in loaded.quads),
-            (ox.Quad(t.subject, t.predicate, t.object) for t in inference.triples),
-        )
-    )
-    return store
 
 
 def _built(

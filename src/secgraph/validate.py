@@ -3,6 +3,7 @@ in shacl_sparql.py when it covers them); never infers, never stores."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from time import perf_counter
 
@@ -13,7 +14,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from secgraph.shacl_sparql import Result, UnsupportedShapeError, compile_shapes
-from secgraph.terms import OxTerm, to_rdflib
+from secgraph.terms import OxTerm, graph_from_triples, to_rdflib
 
 
 @dataclass(frozen=True, order=True)
@@ -130,6 +131,23 @@ def validate_store(
     results = [_violation(result, originals) for result in compiled.run(data, union=union)]
     conforms = all(URIRef(v.severity) in allowed for v in results)
     return ValidationReport(conforms, tuple(sorted(results)), perf_counter() - started, "sparql")
+
+
+def validate_triples(
+    triples: Sequence[ox.Triple | ox.Quad], shapes_graph: Graph, *, allow_warnings: bool = True
+) -> ValidationReport:
+    """Validate the set of ``triples`` (graph names ignored: asserted and inferred together, as
+    users query them) the way validate_store does, values in results spelled as in ``triples``."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    report = validate_store(store, shapes_graph, allow_warnings=allow_warnings)
+    if report.results:
+        # Only a report quotes values: the rdflib copy that keeps their spelling is paid for then.
+        originals = graph_from_triples(triples)
+        report = validate_store(
+            store, shapes_graph, allow_warnings=allow_warnings, originals=originals
+        )
+    return report
 
 
 def _default_graph(store: ox.Store, union: bool) -> Graph:
