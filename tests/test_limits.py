@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from secgraph import query_runner
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
 from secgraph.query_answer import QueryJob
@@ -316,5 +317,51 @@ def test_remembered_cheap_jobs_are_bounded_in_number_and_text(built: BuiltGraph)
         runner.run(long)
         assert not runner.is_cheap(long)
         assert [runner.is_cheap(job) for job in jobs[2:]] == [True, True, True]
+    finally:
+        runner.close()
+
+
+class _EditedBetween:
+    """A writable-like store caught mid-edit: the copy it serves (``pinned``) is new, while its
+    top-level version still names the data a job was proven cheap on."""
+
+    def __init__(self, served: OxigraphStore, previous: OxigraphStore) -> None:
+        self.served, self.previous = served, previous
+
+    @property
+    def version(self) -> str:
+        return self.previous.version
+
+    def pinned(self) -> OxigraphStore:
+        return self.served
+
+    def disk_snapshot(self) -> None:
+        return None
+
+
+def test_cheap_job_reads_version_and_data_from_one_pinned_copy(
+    built: BuiltGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = OxigraphStore.from_quads(built.store.quads(), version="first")
+    second = OxigraphStore.from_quads(built.store.quads(), version="second")
+    runner = _eager_runner(first)
+    try:
+        job = QueryJob(CHEAP)
+        expected = runner.run(job)
+        assert runner.is_cheap(job)
+        in_process: list[object] = []
+        real = query_runner.answer_query
+
+        def spy(store: Any, asked: QueryJob) -> Any:
+            in_process.append(store)
+            return real(store, asked)
+
+        monkeypatch.setattr(query_runner, "answer_query", spy)
+        runner.store = _EditedBetween(served=second, previous=first)  # type: ignore[assignment]
+        assert runner.run(job) == expected  # answered, but by a query process
+        assert in_process == []  # the pinned copy ("second") was never proven cheap
+        runner.store = _EditedBetween(served=first, previous=second)  # type: ignore[assignment]
+        assert runner.run(job) == expected
+        assert in_process == [first]  # proven cheap on the pinned copy: answered here, from it
     finally:
         runner.close()

@@ -42,6 +42,16 @@ class SnapshotSource(Protocol):
         ...
 
 
+@runtime_checkable
+class PinnedSource(Protocol):
+    """A store whose data can change while it serves (the writable store): ``pinned`` is the
+    copy being served now, whose data and version never change."""
+
+    def pinned(self) -> Store:
+        """The store served now, unchanging (a later edit serves a new one)."""
+        ...
+
+
 class QueryTimeoutError(Exception):
     """The query ran past the time limit and was stopped."""
 
@@ -97,8 +107,11 @@ class ProcessQueryRunner:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer ``job``; raises QueryTimeoutError, RunnerBusyError, or what the store raises."""
-        if self._proven_cheap((self.store.version, job)):
-            reply = answer_query(self.store, job)
+        # Version and data read from one pinned copy: an edit accepted in between must not let a
+        # job proven cheap on the old data run unstoppable on the new.
+        pinned = self.store.pinned() if isinstance(self.store, PinnedSource) else self.store
+        if self._proven_cheap((pinned.version, job)):
+            reply = answer_query(pinned, job)
             if isinstance(reply, QueryFailure):
                 reply.raise_error()
             return reply

@@ -77,6 +77,10 @@ class WritableStore:
     def version(self) -> str:
         return self._served.version
 
+    def pinned(self) -> OxigraphStore:
+        """The in-memory copy served now; an accepted edit serves a new one, never changes it."""
+        return self._served
+
     @property
     def modified(self) -> datetime | None:
         return self._modified
