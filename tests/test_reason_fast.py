@@ -225,3 +225,18 @@ def test_generated_data_at_several_scales_and_seeds_reasons_the_same(
     generate += ["--seed", str(seed), "--out", str(tmp_path)]
     subprocess.run(generate, check=True, capture_output=True)
     assert_same_inferences(load_sources(Settings(root=SHIPPED, data_dir=tmp_path)))
+
+
+def test_ontology_graph_is_made_only_when_the_closure_must_be_computed(tmp_path: Path) -> None:
+    loaded = load_sources(Settings(root=SHIPPED))
+    key = closure_key(loaded.files.ontology)
+    calls: list[int] = []
+
+    def make_ontology() -> Graph:
+        calls.append(1)
+        return _ontology(loaded)
+
+    first = ontology_closure(make_ontology, tmp_path, key + "-lazy")
+    assert calls == [1]
+    assert ontology_closure(make_ontology, tmp_path, key + "-lazy") == first  # remembered
+    assert calls == [1]

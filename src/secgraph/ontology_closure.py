@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -64,19 +64,24 @@ def compute_closure(ontology: Graph) -> Graph:
     return added
 
 
-def ontology_closure(ontology: Graph, cache_dir: Path | None, key: str) -> list[ox.Triple]:
+def ontology_closure(
+    ontology: Graph | Callable[[], Graph], cache_dir: Path | None, key: str
+) -> list[ox.Triple]:
     """The triples owlrl adds to ``ontology`` (see compute_closure), read from
     ``cache_dir/ontology-closure-<key>.nt`` when present, else computed and written there.
 
     ``key`` must be closure_key of the files ``ontology`` was parsed from: this process also
     remembers the closure by that key and hands it out again without looking at ``ontology``.
+    ``ontology`` may be a function making the graph: it is called only when computing.
     """
     cached = None if cache_dir is None else cache_dir / f"ontology-closure-{key}.nt"
     added = _SEEN.get(key)
     if added is None and cached is not None and cached.is_file():
         added = tuple(quad.triple for quad in ox.parse(path=cached, format=ox.RdfFormat.N_TRIPLES))
     if added is None:
-        added = tuple(_to_oxigraph(triple) for triple in compute_closure(ontology))
+        # The ontology as an rdflib Graph is made only here, when the closure must be computed.
+        graph = ontology if isinstance(ontology, Graph) else ontology()
+        added = tuple(_to_oxigraph(triple) for triple in compute_closure(graph))
     if cached is not None and not cached.is_file():
         _write_atomically(cached, list(added))
     if len(_SEEN) >= _SEEN_MAX:

@@ -191,7 +191,7 @@ def _reason(settings: Settings, loaded: LoadedSources) -> Inference:
         return reason(loaded.quads)
     # The ontology's own closure is the same for every build of the same ontology: cache it.
     key = closure_key(loaded.files.ontology)
-    closure = ontology_closure(loaded.ontology(), settings.cache_dir, key)
+    closure = ontology_closure(loaded.ontology, settings.cache_dir, key)
     return reason(loaded.quads, reasoner="fast", ontology_closure=closure)
 
 
