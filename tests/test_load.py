@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
 from secgraph.config import Settings
-from secgraph.load import SourceError, find_sources, fingerprint, load_rdf_file, load_sources
+from secgraph.load import SourceError, find_sources, fingerprint, load_sources, read_rdf_file
 from secgraph.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, SG
 
 
@@ -109,13 +110,13 @@ def test_blank_node_labels_are_scoped_per_file(project: Path, add_file) -> None:
         ("data.trig", '<https://e.org/g> { <https://e.org/s> <https://e.org/p> "o" . }\n'),
     ],
 )
-def test_load_rdf_file_keeps_named_graphs(tmp_path: Path, name: str, text: str) -> None:
+def test_read_rdf_file_keeps_named_graphs(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    quads = list(load_rdf_file(path).quads((None, None, None, None)))
-    assert [(str(s), str(p), str(o), str(g)) for s, p, o, g in quads] == [
-        ("https://e.org/s", "https://e.org/p", "o", "https://e.org/g")
-    ]
+    quads = read_rdf_file(path)
+    assert [
+        (q.subject.value, q.predicate.value, q.object.value, q.graph_name.value) for q in quads
+    ] == [("https://e.org/s", "https://e.org/p", "o", "https://e.org/g")]
 
 
 @pytest.mark.parametrize(
@@ -131,22 +132,23 @@ def test_load_rdf_file_keeps_named_graphs(tmp_path: Path, name: str, text: str) 
         ),
     ],
 )
-def test_load_rdf_file_puts_triples_of_graph_formats_in_the_default_graph(
+def test_read_rdf_file_puts_triples_of_graph_formats_in_the_default_graph(
     tmp_path: Path, name: str, text: str
 ) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    dataset = load_rdf_file(path)
-    assert [(str(s), str(p), str(o)) for s, p, o in dataset.default_graph] == [
+    quads = read_rdf_file(path)
+    assert [(q.subject.value, q.predicate.value, q.object.value) for q in quads] == [
         ("https://e.org/s", "https://e.org/p", "o")
     ]
+    assert all(q.graph_name == ox.DefaultGraph() for q in quads)
 
 
 def test_unknown_extension_is_a_source_error(tmp_path: Path) -> None:
     path = tmp_path / "data.xyz"
     path.write_text("", encoding="utf-8")
     with pytest.raises(SourceError, match="unknown RDF file extension"):
-        load_rdf_file(path)
+        read_rdf_file(path)
 
 
 def test_fingerprint_changes_with_any_source_byte(project: Path, settings: Settings) -> None:

@@ -175,11 +175,6 @@ def read_rdf_file(path: Path) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
 
 
-def load_rdf_file(path: Path) -> Dataset:
-    """read_rdf_file, as an rdflib Dataset."""
-    return dataset_from_quads(read_rdf_file(path))
-
-
 def _into_graph(quads: Iterable[ox.Quad], name: ox.NamedNode) -> Iterator[ox.Quad]:
     for quad in quads:
         yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
