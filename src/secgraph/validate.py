@@ -151,26 +151,10 @@ def validate_triples(
 
 
 def _default_graph(store: ox.Store, union: bool) -> Graph:
-    graph = Graph()
-    bnodes: dict[str, BNode] = {}
-    for quad in store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph()):
-        if union and isinstance(quad.graph_name, ox.DefaultGraph):
-            continue  # Oxigraph's union default graph is the union of the named graphs only
-        graph.add(
-            (
-                _keep_id(quad.subject, bnodes),
-                _keep_id(quad.predicate, bnodes),
-                _keep_id(quad.object, bnodes),
-            )
-        )
-    return graph
-
-
-def _keep_id(term: OxTerm | ox.Triple, bnodes: dict[str, BNode]) -> Node:
-    # Blank nodes keep the store's identifiers, as the compiled validator prints them.
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    return to_rdflib(term, bnodes)
+    # Blank nodes keep the store's identifiers (terms.graph_from_triples), as the compiled
+    # validator prints them. Oxigraph's union default graph is the union of the named graphs only.
+    quads = store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph())
+    return graph_from_triples(q for q in quads if not union or q.graph_name != ox.DefaultGraph())
 
 
 def _violation(result: Result, originals: Graph | None) -> Violation:
@@ -191,7 +175,7 @@ def _text(term: OxTerm) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return str(to_rdflib(term, {}))
+        return str(to_rdflib(term))
     return term.value
 
 
@@ -201,7 +185,7 @@ def _value_text(result: Result, originals: Graph | None) -> str:
         return ""
     if not isinstance(value, ox.Literal):
         return _text(value)
-    literal = to_rdflib(value, {})
+    literal = to_rdflib(value)
     if not isinstance(literal, Literal):
         return _text(value)
     if (
@@ -209,7 +193,7 @@ def _value_text(result: Result, originals: Graph | None) -> str:
         and result.path is not None
         and not isinstance(result.focus, ox.Literal)
     ):
-        original = _original(literal, _keep_id(result.focus, {}), result.path, originals)
+        original = _original(literal, to_rdflib(result.focus), result.path, originals)
         if original is not None:
             literal = original
     return literal.n3()

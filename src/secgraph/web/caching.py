@@ -69,19 +69,20 @@ class ResultCache:
             while len(self._answers) > self.size:
                 self._answers.popitem(last=False)
             if sent is not None:
-                self._requests[sent] = key
-                self._requests.move_to_end(sent)
-                while len(self._requests) > self.size:
-                    self._requests.popitem(last=False)
+                self._link(sent, key)
 
     def add_sent(self, sent: RequestKey, key: CacheKey) -> None:
         """Let a GET sent as ``sent`` find the answer cached under ``key``."""
         with self._lock:
             if key in self._answers:
-                self._requests[sent] = key
-                self._requests.move_to_end(sent)
-                while len(self._requests) > self.size:
-                    self._requests.popitem(last=False)
+                self._link(sent, key)
+
+    def _link(self, sent: RequestKey, key: CacheKey) -> None:
+        # Called with the lock held; as bounded as the answers themselves.
+        self._requests[sent] = key
+        self._requests.move_to_end(sent)
+        while len(self._requests) > self.size:
+            self._requests.popitem(last=False)
 
 
 def cache_key(req: Request, query: str, data_version: str) -> CacheKey | None:

@@ -142,19 +142,18 @@ def query() -> Response:
     """Evaluate one SPARQL query, or describe the service when GET carries no query."""
     try:
         cache = current_app.extensions.get(RESULT_CACHE)
-        if cache is None:  # nothing to look up or keep
-            if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
-                return _service_description()
-            return _evaluate(parse_query_request(request))
-        version = current_store().version
-        # A GET sent exactly like one answered before: its answer, before any decoding.
-        sent = request_key(request, version)
-        hit = sent_answer(request, cache, sent)
-        if hit is not None:
-            return hit
+        if cache is not None:
+            version = current_store().version
+            # A GET sent exactly like one answered before: its answer, before any decoding.
+            sent = request_key(request, version)
+            hit = sent_answer(request, cache, sent)
+            if hit is not None:
+                return hit
         if request.method in ("GET", "HEAD") and set(request.args) <= {"format"}:
             return _service_description()
         parsed = parse_query_request(request)
+        if cache is None:  # nothing to look up or keep: no key to compute
+            return _evaluate(parsed)
         key = cache_key(request, parsed.query, version)
         return answer(request, cache, key, lambda: _evaluate(parsed), sent)
     except ProtocolError as error:
