@@ -86,3 +86,12 @@ def test_json_answer_is_the_one_pyoxigraph_writes_for_the_built_graph(
     assert isinstance(expected, ox.QuerySolutions)
     assert answer.body == expected.serialize(format=ox.QueryResultsFormat.JSON)
     assert not answer.truncated
+
+
+def test_unsupported_custom_function_is_a_value_failure_not_a_crash(built: BuiltGraph) -> None:
+    # pyoxigraph raises RuntimeError for a function IRI it does not know (here a mistyped xsd:).
+    job = QueryJob('SELECT (<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) {}')
+    failure = answer_query(built.store, job)
+    assert not isinstance(failure, QueryAnswer)
+    assert failure.error == "value"
+    assert "custom function" in failure.message

@@ -238,3 +238,14 @@ def test_served_file_keeps_its_own_default_graph(file_client: FlaskClient) -> No
     assert _bindings(response, "o") == ["default"]
     named = "SELECT ?o { GRAPH ?g { ?s ?p ?o } }"
     assert _bindings(file_client.get("/sparql", query_string={"query": named}), "o") == ["named"]
+
+
+def test_unsupported_custom_function_answers_400_and_the_next_query_still_runs(
+    client: FlaskClient,
+) -> None:
+    unknown = 'SELECT (<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) {}'
+    for _ in range(2):  # the query process that saw it still answers
+        response = client.get("/sparql", query_string={"query": unknown})
+        assert response.status_code == 400
+        assert b"custom function" in response.data
+    assert client.get("/sparql", query_string={"query": MEMBERS}).status_code == 200

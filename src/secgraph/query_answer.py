@@ -88,9 +88,13 @@ def answer_query(store: Store, job: QueryJob) -> QueryAnswer | QueryFailure:
         return QueryFailure("syntax", str(error))
     except ValueError as error:
         return QueryFailure("value", str(error))
+    except RuntimeError as error:
+        # pyoxigraph's refusal of what the query names but the engine lacks, e.g. "The custom
+        # function <...> is not supported": the request's fault (400), not a crash of the process.
+        return QueryFailure("value", str(error))
     try:
         return _serialize(result, job)
-    except (OSError, ValueError, SyntaxError) as error:  # evaluation is lazy: errors surface here
+    except (OSError, ValueError, SyntaxError, RuntimeError) as error:  # evaluation is lazy
         return QueryFailure("evaluation", str(error))
 
 
