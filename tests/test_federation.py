@@ -16,13 +16,9 @@ from flask.testing import FlaskClient
 
 from secgraph.config import Settings
 from secgraph.pipeline import BuiltGraph
-from secgraph.web import create_app, federation
-from secgraph.web.federation import (
-    FederationError,
-    check_syntax,
-    find_service_blocks,
-    service_spans,
-)
+from secgraph.sparql_gate import GateRefusalError
+from secgraph.web import create_app
+from secgraph.web.federation import FederationError, FederationPolicy, find_service_blocks
 from servers import FIXTURE_PROJECT, oxigraph_command, oxigraph_server
 
 JSON = "application/sparql-results+json"
@@ -48,69 +44,86 @@ SELECT ?item ?population WHERE { SERVICE <%s> { ?item wdt:P1082 ?population } }
 """
 
 
+ALLOW_A = FederationPolicy(allowlist={"http://a.example/q"}, timeout=1.0, row_cap=10)
+
+
 @pytest.mark.parametrize(
     ("query", "count"),
     [
-        ("SELECT * { SERVICE <http://example.org/s> { ?s ?p ?o } }", 1),
-        ("select * { service silent ?endpoint { ?s ?p ?o } }", 1),
+        ("SELECT * { SERVICE <http://a.example/q> { ?s ?p ?o } }", 1),
+        ("select * { service silent <http://a.example/q> { ?s ?p ?o } }", 1),
         ("SELECT * { ?s ?p 'SERVICE' }", 0),
         ('SELECT * { ?s ?p """a\nSERVICE b""" }', 0),
         ("SELECT * { ?s <http://example.org/SERVICE> ?o }", 0),
         ("PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?service }", 0),
         ("SELECT * { ?s ?p ?o } # SERVICE <x>", 0),
+        ("SELECT * { ?s ?p ?o FILTER(?o != 'SERVICE <http://a.example/q> {}') }", 0),
     ],
 )
-def test_service_keyword_is_found_only_where_it_is_a_keyword(query: str, count: int) -> None:
-    assert len(service_spans(query)) == count
-
-
-@pytest.mark.parametrize(
-    "keyword", ["SERVICE", "Service", "\u017fervice", "SERV\u0130CE", "serv\u0131ce", "SERVICIO"]
-)
-def test_keyword_search_skipped_for_most_queries_finds_what_the_full_scan_finds(
-    keyword: str,
-) -> None:
-    query = f"SELECT * {{ {keyword} <http://example.org/s> {{ ?s ?p ?o }} }}"
-    visible = federation._HIDING.sub(federation._blank, query)
-    scanned = [match.span() for match in federation._SERVICE.finditer(visible)]
-    assert service_spans(query) == scanned
-
-
-def test_a_valid_service_query_passes_the_check() -> None:
-    query = "SELECT * {\n  SERVICE SILENT\n <http://192.0.2.1/sparql> { ?s ?p ?o } }"
-    check_syntax(query, service_spans(query))  # would hang or fail if it fetched anything
-
-
-def test_a_malformed_service_query_fails_where_the_parser_says() -> None:
-    query = "SELECT * {\n  SERVICE <http://example.org/s> { ?s ?p } }"
-    with pytest.raises(SyntaxError, match="error at 2:"):
-        check_syntax(query, service_spans(query))
+def test_service_blocks_are_found_only_where_service_is_a_keyword(query: str, count: int) -> None:
+    blocks, _ = find_service_blocks(query, ALLOW_A)
+    assert len(blocks) == count
 
 
 def test_service_blocks_are_found_with_their_endpoint_and_pattern() -> None:
-    query = "SELECT * { ?a ?b ?c . SERVICE SILENT <http://e.example/q> { ?s ?p '}' } }"
-    [block] = find_service_blocks(query)
+    query = "SELECT * { ?a ?b ?c . SERVICE SILENT <http://a.example/q> { ?s ?p '}' } }"
+    [block], _ = find_service_blocks(query, ALLOW_A)
     assert (block.endpoint, block.pattern, block.silent) == (
-        "http://e.example/q",
+        "http://a.example/q",
         "{ ?s ?p '}' }",
         True,
     )
     assert query[block.start : block.end].startswith("SERVICE SILENT")
 
 
-def test_a_nested_service_travels_inside_its_outer_block() -> None:
+def test_a_service_beside_a_string_that_spells_one_is_placed_right() -> None:
+    query = (
+        "SELECT * { ?s ?p 'SERVICE <http://a.example/q> { ?x ?y ?z }' . "
+        "SERVICE <http://a.example/q> { ?s ?p ?o } }"
+    )
+    [block], _ = find_service_blocks(query, ALLOW_A)
+    assert query[block.start : block.end] == "SERVICE <http://a.example/q> { ?s ?p ?o }"
+
+
+def test_the_remote_prologue_is_written_from_the_parse() -> None:
+    query = (
+        "BASE <http://b.example/> PREFIX ex: <http://example.org/> "
+        "SELECT * { SERVICE <http://a.example/q> { ?s ex:p ?o } }"
+    )
+    _, prologue = find_service_blocks(query, ALLOW_A)
+    assert prologue.splitlines() == ["BASE <http://b.example/>", "PREFIX ex: <http://example.org/>"]
+
+
+def test_a_nested_service_is_refused() -> None:
     query = (
         "SELECT * { SERVICE <http://a.example/q> { SERVICE <http://b.example/q> { ?s ?p ?o } } }"
     )
-    assert [block.endpoint for block in find_service_blocks(query)] == ["http://a.example/q"]
-
-
-@pytest.mark.parametrize("target", ["?endpoint", "ex:endpoint"])
-def test_a_service_not_named_by_a_full_iri_is_refused(target: str) -> None:
-    query = f"PREFIX ex: <http://example.org/> SELECT * {{ SERVICE {target} {{ ?s ?p ?o }} }}"
-    with pytest.raises(FederationError, match="full IRI") as refused:
-        find_service_blocks(query)
+    with pytest.raises(GateRefusalError) as refused:
+        find_service_blocks(query, ALLOW_A)
     assert refused.value.status == 400
+
+
+def test_a_service_named_by_a_variable_is_refused() -> None:
+    query = "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }"
+    with pytest.raises(FederationError, match="full IRI") as refused:
+        find_service_blocks(query, ALLOW_A)
+    assert refused.value.status == 400
+
+
+@pytest.mark.parametrize(
+    ("declared", "status"), [("http://a.example/", None), ("http://elsewhere.example/", 403)]
+)
+def test_a_prefixed_service_name_is_checked_as_the_iri_it_stands_for(
+    declared: str, status: int | None
+) -> None:
+    query = f"PREFIX ex: <{declared}> SELECT * {{ SERVICE ex:q {{ ?s ?p ?o }} }}"
+    if status is None:
+        [block], _ = find_service_blocks(query, ALLOW_A)
+        assert block.endpoint == "http://a.example/q"
+        return
+    with pytest.raises(FederationError) as refused:
+        find_service_blocks(query, ALLOW_A)
+    assert refused.value.status == status
 
 
 @contextmanager

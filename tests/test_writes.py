@@ -152,7 +152,7 @@ def test_writes_to_derived_graphs_are_403(wclient: FlaskClient, graph: str) -> N
 
 def test_update_deleting_from_ontology_is_403(wclient: FlaskClient) -> None:
     before = dump(wclient)
-    response = update(wclient, "DROP ALL", **JSON)
+    response = update(wclient, "DROP NAMED", **JSON)
     assert response.status_code == 403
     assert response.get_json()["error"] == "protected-graph"
     assert dump(wclient) == before

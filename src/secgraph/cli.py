@@ -211,6 +211,8 @@ def export(
 @setting_option("writes_enabled", "--writes-enabled/--no-writes-enabled")
 @setting_option("query_timeout", type=float)
 @setting_option("query_processes", type=int)
+@setting_option("query_memory_mb", type=int)
+@setting_option("query_max_nesting", type=int)
 @setting_option("threads", type=int)
 @setting_option("max_result_rows", type=int)
 @setting_option("max_body_bytes", type=int)

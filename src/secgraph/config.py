@@ -235,6 +235,20 @@ class Settings:
         default=2,
         metadata=_doc("Query processes per server worker (each runs one query at a time).", int),
     )
+    query_memory_mb: int = field(
+        default=2048,
+        metadata=_doc(
+            "MiB a query process may allocate; past it the query is stopped (503), 0: no limit.",
+            int,
+        ),
+    )
+    query_max_nesting: int = field(
+        default=256,
+        metadata=_doc(
+            "Deepest bracket nesting (or run of prefix operators) a query or update may hold.",
+            int,
+        ),
+    )
     threads: int = field(default=8, metadata=_doc("Request threads per server worker.", int))
     max_result_rows: int = field(
         default=10_000,
@@ -305,6 +319,12 @@ def check_writes(settings: Settings) -> None:
 
 def check_limits(settings: Settings) -> None:
     """Raise ValueError for a limit that could not work."""
+    if settings.query_memory_mb < 0:
+        raise ValueError(f"query_memory_mb must be 0 or more, not {settings.query_memory_mb}")
+    if not 16 <= settings.query_max_nesting <= 4096:
+        raise ValueError(
+            f"query_max_nesting must be within 16..4096, not {settings.query_max_nesting}"
+        )
     if not settings.query_timeout > 0:
         raise ValueError(f"query_timeout must be positive, not {settings.query_timeout}")
     for name in ("query_processes", "threads", "max_result_rows", "max_body_bytes"):

@@ -15,12 +15,10 @@ import pyoxigraph as ox
 from secgraph.journal import Edit
 from secgraph.namespaces import RESERVED_GRAPHS
 from secgraph.refusal import RefusalError
-from secgraph.store import mask_sparql
+from secgraph.sparql_gate import GateRefusalError, check_nesting, check_update, may_mention
 from secgraph.uploads import parse_upload
 
 _PROTECTED = tuple(ox.NamedNode(str(name)) for name in sorted(RESERVED_GRAPHS))
-# SPARQL 1.1 Update §3.1.4 LOAD and Federated Query SERVICE make pyoxigraph fetch a URL.
-_OUTBOUND = re.compile(r"(?<![\w:?$.-])(LOAD|SERVICE)(?![\w:.-])", re.IGNORECASE)
 # pyoxigraph's parser starts its messages with the position: "error at 1:25: expected ...".
 _POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 
@@ -73,14 +71,17 @@ def apply_edit(candidate: ox.Store, edit: Edit) -> None:
 
 
 def _apply_update(candidate: ox.Store, text: str, base_iri: str | None) -> None:
-    outbound = _OUTBOUND.search(mask_sparql(text))
-    if outbound is not None:
-        keyword = outbound.group(1).upper()
+    # Read by a parse before the engine sees it: SPARQL 1.1 Update §3.1.4 LOAD and Federated
+    # Query SERVICE make pyoxigraph fetch a URL, and the default graph is not written.
+    try:
+        check_nesting(text)
+        check_update(text)
+    except GateRefusalError as refused:
+        if refused.error == "malformed-update":
+            _say_where_malformed(text)
         raise EditError(
-            400,
-            "outbound-refused",
-            f"{keyword} is refused: this endpoint never fetches other documents or endpoints",
-        )
+            refused.status, refused.error, refused.message, refused.line, refused.column
+        ) from None
     before = {name: set(candidate.quads_for_pattern(None, None, None, name)) for name in _PROTECTED}
     try:
         candidate.update(text, base_iri=base_iri)
@@ -98,6 +99,19 @@ def _apply_update(candidate: ox.Store, text: str, base_iri: str | None) -> None:
             "the update writes into the default graph, which is served as the union of the "
             "named graphs; write inside GRAPH <IRI> { ... }",
         )
+
+
+def _say_where_malformed(text: str) -> None:
+    """Raise the engine's own message for an update the gate could not parse, which places the
+    error better; only for text that cannot name LOAD or SERVICE, on an empty scratch store."""
+    if may_mention(text, "load") or may_mention(text, "service"):
+        return
+    try:
+        ox.Store().update(text)
+    except SyntaxError as error:
+        raise _malformed(error) from None
+    except (OSError, ValueError, RuntimeError):
+        return
 
 
 def _malformed(error: SyntaxError) -> EditError:

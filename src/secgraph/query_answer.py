@@ -15,6 +15,7 @@ from typing import Literal, NoReturn
 import pyoxigraph as ox
 
 from secgraph.namespaces import PREFIXES, XSD
+from secgraph.sparql_gate import GateRefusalError
 from secgraph.store import Store
 
 ResultKind = Literal["solutions", "boolean", "graph"]
@@ -26,6 +27,10 @@ _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 class QueryEvaluationError(Exception):
     """The query was accepted but failed while it was evaluated (e.g. a store I/O error)."""
+
+
+class QueryResourceError(QueryEvaluationError):
+    """The query process died before it answered: past its memory limit, or out of stack."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,16 @@ class QueryFailure:
     """Why a query was not answered: ``syntax`` (malformed), ``value`` (e.g. a bad graph IRI)
     or ``evaluation`` (failed while running)."""
 
-    error: Literal["syntax", "value", "evaluation"]
+    error: Literal["syntax", "value", "evaluation", "refused"]
     message: str
+    status: int = 400
+    code: str = ""
+    """With ``refused``: the gate's HTTP status and error code (secgraph.sparql_gate)."""
 
     def raise_error(self) -> NoReturn:
         """Raise the exception the store itself would have raised."""
+        if self.error == "refused":
+            raise GateRefusalError(self.status, self.code, self.message)
         if self.error == "syntax":
             raise SyntaxError(self.message)
         if self.error == "value":
@@ -86,6 +96,8 @@ def answer_query(store: Store, job: QueryJob) -> QueryAnswer | QueryFailure:
         )
     except SyntaxError as error:
         return QueryFailure("syntax", str(error))
+    except GateRefusalError as error:
+        return QueryFailure("refused", error.message, error.status, error.error)
     except ValueError as error:
         return QueryFailure("value", str(error))
     except RuntimeError as error:

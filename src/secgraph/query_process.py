@@ -13,24 +13,36 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
+from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import NoReturn
 
 from secgraph.query_answer import (
     QueryAnswer,
-    QueryEvaluationError,
     QueryFailure,
     QueryJob,
+    QueryResourceError,
     answer_query,
 )
 from secgraph.store import DiskSnapshot, OxigraphStore, Store
 
+# The engine's parser and evaluator recurse once per level of a query's algebra, and a long
+# chain (thousands of BINDs, UNIONs, MINUSes) nests as deep as brackets do: with the default
+# 8 MiB stack such a query kills its process; 512 MiB of address space, touched only as used,
+# takes chains some 60 times longer.
+_STACK_BYTES = 512 * 1024 * 1024
+_DIED = (
+    "the query process ran out of memory (the query_memory_mb setting) or of stack, and was "
+    "stopped; make the query cheaper (narrower patterns, LIMIT, no huge ORDER BY)"
+)
 _LOWEST_PRIORITY = 19  # nice(1): 19 is the least favourable scheduling priority
 # Signals gunicorn's worker handles in Python; a forked query process must not run those handlers.
 _RESET_SIGNALS = ("SIGTERM", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT")
@@ -52,8 +64,11 @@ class QueryProcess:
         self._child = child
 
     @classmethod
-    def fork(cls, store: Store, siblings: list[Connection], data: object) -> QueryProcess:
-        """Fork a process answering from ``store`` as this process holds it now."""
+    def fork(
+        cls, store: Store, siblings: list[Connection], data: object, memory_mb: int = 0
+    ) -> QueryProcess:
+        """Fork a process answering from ``store`` as this process holds it now; ``memory_mb``
+        more than it holds at the start is its memory limit (0: none)."""
         parent_end, child_end = Pipe(duplex=True)
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in a threaded process: the child only reads the
@@ -62,16 +77,16 @@ class QueryProcess:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             parent_end.close()
-            _serve_forked(child_end, store, siblings)
+            _serve_forked(child_end, store, siblings, memory_mb)
         child_end.close()
         return cls(pid, parent_end, data)
 
     @classmethod
-    def spawn(cls, snapshot: DiskSnapshot, data: object) -> QueryProcess:
+    def spawn(cls, snapshot: DiskSnapshot, data: object, memory_mb: int = 0) -> QueryProcess:
         """Start a new interpreter answering from ``snapshot``, opened read-only."""
         parent_end, child_end = Pipe(duplex=True)
         command = [sys.executable, "-m", "secgraph.query_process", str(child_end.fileno())]
-        command += [str(snapshot.path), snapshot.version]
+        command += [str(snapshot.path), snapshot.version, "--memory-mb", str(memory_mb)]
         command += ["--union"] if snapshot.union_default_graph else []
         try:
             child = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
@@ -87,7 +102,7 @@ class QueryProcess:
         try:
             self.connection.send(job)
         except OSError as error:  # the idle process died; this one is replaced
-            raise QueryEvaluationError("the query process ended before it answered") from error
+            raise QueryResourceError(_DIED) from error
         slow_at = min(deadline, time.monotonic() + slow_after)
         if not self.connection.poll(max(0.0, slow_at - time.monotonic())):
             self.slow = True
@@ -97,8 +112,8 @@ class QueryProcess:
                 return None
         try:
             reply: QueryAnswer | QueryFailure = self.connection.recv()
-        except (EOFError, OSError) as error:  # the process died (e.g. out of memory)
-            raise QueryEvaluationError("the query process ended before it answered") from error
+        except (EOFError, OSError) as error:  # the process died (out of memory or stack)
+            raise QueryResourceError(_DIED) from error
         if isinstance(reply, QueryFailure):
             reply.raise_error()
         return reply
@@ -115,16 +130,50 @@ class QueryProcess:
         self.connection.close()
 
 
-def _answer_jobs(connection: Connection, store: Store) -> None:
-    """Answer jobs until the serving process closes the pipe or exits."""
+def _answer_jobs(connection: Connection, store: Store, memory_mb: int) -> None:
+    """Answer jobs until the serving process closes the pipe or exits: in a thread with a deep
+    stack, under a memory limit of ``memory_mb`` more than the process holds now."""
+    _on_deep_stack(lambda: _answer_jobs_here(connection, store, memory_mb))
+
+
+def _answer_jobs_here(connection: Connection, store: Store, memory_mb: int) -> None:
+    limit_memory(memory_mb)
     with contextlib.suppress(EOFError, OSError):
         while True:
             job: QueryJob = connection.recv()
             connection.send(answer_query(store, job))
 
 
+def _on_deep_stack(work: Callable[[], None]) -> None:
+    threading.stack_size(_STACK_BYTES)
+    worker = threading.Thread(target=work, name="query")
+    worker.start()
+    worker.join()
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space at what it maps now plus ``memory_mb`` MiB (0: no
+    cap): an allocation past it fails, and the engine aborts the process, which the serving
+    process sees and answers 503. Relative, since a forked process starts with its parent's
+    mappings (the in-memory store among them). Where /proc is missing, no cap."""
+    if memory_mb <= 0:
+        return
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            mapped_kib = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return
+    cap = mapped_kib * 1024 + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 # pragma: no cover - runs in the child only
-def _serve_forked(connection: Connection, store: Store, siblings: list[Connection]) -> NoReturn:
+def _serve_forked(
+    connection: Connection, store: Store, siblings: list[Connection], memory_mb: int
+) -> NoReturn:
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes pipes
@@ -134,7 +183,7 @@ def _serve_forked(connection: Connection, store: Store, siblings: list[Connectio
         with contextlib.suppress(OSError):
             sibling.close()
     try:
-        _answer_jobs(connection, store)
+        _answer_jobs(connection, store, memory_mb)
     finally:
         os._exit(0)  # no atexit handlers, no finalizers of the parent's objects
 
@@ -146,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("store", type=Path, help="on-disk store directory, opened read-only")
     parser.add_argument("version", help="the data version the directory holds")
     parser.add_argument("--union", action="store_true", help="union default graph layout")
+    parser.add_argument("--memory-mb", type=int, default=0, help="memory limit (0: none)")
     arguments = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes pipes
     store = OxigraphStore(
@@ -154,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         union_default_graph=arguments.union,
         version=arguments.version,
     )
-    _answer_jobs(Connection(arguments.fd), store)
+    _answer_jobs(Connection(arguments.fd), store, arguments.memory_mb)
 
 
 if __name__ == "__main__":  # pragma: no cover - runs in the spawned process

@@ -11,10 +11,11 @@ ones. When the store's version changes (the writable store accepted an edit), id
 holding older data are retired, so every query started after a write sees it. No HTTP here.
 
 A job a query process answered within ``cheap_under`` is cheap on that data: the same job on
-the same data version does the same work, so it is answered in the serving process from then
-on, without a pipe round trip or a wait for a free process. Evaluation there cannot be stopped,
-but a job that once finished far inside the time limit will again; a job never seen, or seen
-to be slow, always runs where it can be killed.
+the same data version does the same work (unless it names a function whose value changes from
+run to run, or SERVICE: such a job always runs where it can be killed), so it is answered in the
+serving process from then on, without a pipe round trip or a wait for a free process.
+Evaluation there cannot be stopped, but a job that once finished far inside the time limit
+will again; a job never seen, or seen to be slow, always runs where it can be killed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from secgraph.query_answer import QueryAnswer, QueryFailure, QueryJob, answer_query
 from secgraph.query_process import QueryProcess
+from secgraph.sparql_gate import may_mention
 from secgraph.store import DiskSnapshot, OxigraphStore, Store
 from secgraph.writable import WritableStore
 
@@ -82,6 +84,8 @@ class QueryLimits:
     it comes again on the same data (at most a hundredth of ``timeout``)."""
     cheap_jobs: int = 4096
     """How many cheap jobs are remembered (least recently used forgotten first)."""
+    memory_mb: int = 2048
+    """MiB a query process may allocate beyond what it starts with (0: no limit)."""
     cheap_text: int = 4_000_000
     """Characters of query text the remembered jobs hold in all; a job over 1/64 of it is
     not remembered (a request body may hold megabytes)."""
@@ -124,7 +128,7 @@ class ProcessQueryRunner:
             if answer is None:
                 raise QueryTimeoutError(self.limits.timeout)
             healthy = not process.slow
-            if time.monotonic() - started < self._cheap_limit():
+            if time.monotonic() - started < self._cheap_limit() and _same_work_each_time(job):
                 self._remember_cheap((_version_of(process.data), job))
             return answer
         finally:
@@ -191,7 +195,7 @@ class ProcessQueryRunner:
             if process is None and snapshot is None:
                 # Forked under the lock, so the child knows every sibling pipe to close.
                 siblings = [other.connection for other in (*self._idle, *self._running)]
-                process = QueryProcess.fork(self.store, siblings, current)
+                process = QueryProcess.fork(self.store, siblings, current, self.limits.memory_mb)
             if process is not None:
                 self._running.add(process)
             else:
@@ -212,7 +216,7 @@ class ProcessQueryRunner:
             raise RuntimeError("an in-memory store's processes are forked")
         process: QueryProcess | None = None
         try:
-            process = QueryProcess.spawn(snapshot, data)
+            process = QueryProcess.spawn(snapshot, data, self.limits.memory_mb)
         finally:
             with self._condition:
                 self._starting -= 1
@@ -234,6 +238,18 @@ class ProcessQueryRunner:
     def _retire(processes: list[QueryProcess]) -> None:
         for process in processes:
             process.stop()
+
+
+# Functions whose value differs from run to run (SPARQL 1.1 Query §17.4.5.1, 17.4.5.2,
+# 17.4.2.11, 17.4.3.13, 17.4.3.14), and SERVICE, whose answers another server decides: a job that
+# names any may cost more next time than the run that proved it cheap.
+_UNSTABLE = ("rand", "now", "uuid", "bnode", "service")
+
+
+def _same_work_each_time(job: QueryJob) -> bool:
+    """Whether ``job`` does the same work on the same data: it spells none of ``_UNSTABLE``
+    in any case or escape (a name that merely contains one, like foaf:knows, counts too)."""
+    return not any(may_mention(job.sparql, word) for word in _UNSTABLE)
 
 
 def _version_of(data: object) -> str:

@@ -72,8 +72,9 @@ class Table:
     views: tuple[str, ...] = field(default=())
 
 
-def to_table(result: QueryResult, limit: int = ROW_LIMIT) -> Table:
-    """Turn what Store.query returned into a Table of at most ``limit`` rows."""
+def to_table(result: QueryResult | Iterable[ox.Triple], limit: int = ROW_LIMIT) -> Table:
+    """Turn what Store.query returned (or triples read back) into a Table of at most
+    ``limit`` rows."""
     if isinstance(result, ox.QueryBoolean):
         return Table(form="ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):

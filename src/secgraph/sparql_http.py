@@ -71,6 +71,9 @@ class Http:
                 data=data,
                 headers={"User-Agent": f"secgraph/{__version__}", **(headers or {})},
                 timeout=(self.connect_timeout, self.timeout),
+                # A redirect would take the request to an address nobody checked (the
+                # federation allowlist, the configured store URL): a 3xx is an answer.
+                allow_redirects=False,
             )
         except requests.Timeout:
             raise RemoteError(method, shown, f"no answer within {self.timeout:g} s") from None

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from secgraph.namespaces import PREFIXES
+from secgraph.sparql_gate import refuse_services
 from secgraph.terms import quads_to_oxigraph
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -375,6 +376,7 @@ class OxigraphStore:
         named_graph_uris: Sequence[str] | None = None,
         bindings: Bindings | None = None,
     ) -> QueryResult:
+        refuse_services(sparql)  # the engine would fetch a SERVICE's URL itself
         substitutions: (
             dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None
         )

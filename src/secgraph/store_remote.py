@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH
+from secgraph.sparql_gate import refuse_services
 from secgraph.sparql_http import Answer, FormData, Http, RemoteError
 from secgraph.store import (
     DEFAULT_GRAPH,
@@ -100,6 +101,7 @@ class RemoteStore:
         named_graph_uris: Sequence[str] | None = None,
         bindings: Bindings | None = None,
     ) -> QueryResult:
+        refuse_services(sparql)  # the server behind would fetch a SERVICE's URL from its host
         text = with_values(sparql, _skolemized(bindings)) if bindings else sparql
         text = skolem_aware(text)
         dataset = self._dataset(sparql, default_graph_uris or (), named_graph_uris or ())

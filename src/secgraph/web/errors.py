@@ -122,6 +122,12 @@ def server_busy(limit: float) -> ProtocolError:
     )
 
 
+def query_memory(message: str) -> ProtocolError:
+    """503 for a query whose process died past its memory (or stack) limit: like the time
+    limit, a limit of this server's own (RFC 9110 §15.6.4); the process is replaced."""
+    return ProtocolError(503, "query-memory", message)
+
+
 def query_string_too_long(length: int, limit: int) -> ProtocolError:
     """414 (RFC 9110 §15.5.15) for a URL query string over the limit."""
     return ProtocolError(

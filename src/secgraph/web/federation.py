@@ -1,32 +1,32 @@
-"""SERVICE (federated query) made safe: find each SERVICE block, refuse targets off the
-allowlist before any request leaves, fetch allowed ones (timeout, row cap) and join their results
-back in as VALUES, so the engine itself never fetches anything.
+"""SERVICE (federated query) made safe: read every SERVICE from a parse of the query, refuse
+targets off the allowlist before any request leaves, fetch allowed ones (timeout, row cap, no
+redirects) and join their results back in as VALUES, so the engine itself never fetches anything.
 
 Oxigraph evaluates SERVICE by fetching any URL a query names, from inside this host (request
-forgery), with no hook to restrict it; so no query that still holds SERVICE reaches the engine.
+forgery), with no hook to restrict it; so no query that still holds SERVICE reaches the engine
+(``secgraph.sparql_gate.refuse_services`` stands in front of every store as well).
 Nothing here knows about Flask; the endpoint maps the errors below to HTTP answers.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from secgraph.sparql_gate import (
+    Service,
+    declared_base,
+    declared_prefixes,
+    locate_services,
+    may_mention,
+    parse_query,
+    refuse_services,
+    services,
+)
 from secgraph.sparql_http import Http, RemoteError
 
-# Strings, IRIs and comments can hide the word SERVICE; they are blanked (same length, line
-# breaks kept) before looking for it, as store.has_dataset_clause does for FROM.
-_HIDING = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.DOTALL,
-)
-# SPARQL 1.1 Federated Query, ServiceGraphPattern: 'SERVICE' 'SILENT'? VarOrIri GroupGraphPattern.
-_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE(?:\s+(SILENT))?(?![\w:.-])", re.IGNORECASE)
-_QUERY_FORM = re.compile(r"(?<![\w:?$.-])(?:SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:.-])", re.I)
-_TARGET = re.compile(r"\s*(<[^<>\"{}|^`\\\s]*>|[?$]\w+|\S+)")
 _RESULTS_JSON = "application/sparql-results+json"
 
 
@@ -49,7 +49,7 @@ class FederationPolicy:
 
 @dataclass(frozen=True)
 class ServiceBlock:
-    """One top-level ``SERVICE [SILENT] <endpoint> { ... }``: offsets in the query and parts."""
+    """One outermost ``SERVICE [SILENT] <endpoint> { ... }``: offsets in the query and parts."""
 
     start: int
     end: int
@@ -58,95 +58,58 @@ class ServiceBlock:
     silent: bool
 
 
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
-
-
-def service_spans(sparql: str) -> list[tuple[int, int]]:
-    """Start and end offsets of each ``SERVICE [SILENT]`` keyword outside strings and IRIs."""
-    # Most queries never spell it: no need to blank their strings and IRIs. "serv", not
-    # "service": the pattern's case-insensitive I also matches U+0130 and U+0131.
-    if "serv" not in sparql.casefold():
-        return []
-    visible = _HIDING.sub(_blank, sparql)
-    return [match.span() for match in _SERVICE.finditer(visible)]
-
-
-def check_syntax(sparql: str, spans: list[tuple[int, int]]) -> None:
-    """Raise the parser's SyntaxError if ``sparql`` is malformed, evaluating nothing remote.
-
-    Each SERVICE keyword becomes GRAPH, padded to the same length so that the parser's line and
-    column stay those of the client's text; the two patterns share a grammar shape (VarOrIri
-    GroupGraphPattern), and the rewritten query runs on an empty store."""
-    text = sparql
-    for start, end in reversed(spans):
-        keyword = "GRAPH" + re.sub(r"[^\n]", " ", text[start + len("GRAPH") : end])
-        text = text[:start] + keyword + text[end:]
-    ox.Store().query(text)
-
-
-def find_service_blocks(sparql: str) -> list[ServiceBlock]:
-    """The top-level SERVICE blocks of a syntactically valid query (nested ones travel inside)."""
-    visible = _HIDING.sub(_blank, sparql)
-    blocks: list[ServiceBlock] = []
-    for match in _SERVICE.finditer(visible):
-        if blocks and match.start() < blocks[-1].end:
-            continue  # inside the previous block: the remote endpoint evaluates it
-        target = _TARGET.match(sparql, match.end())
-        if target is None:
+def find_service_blocks(
+    sparql: str, policy: FederationPolicy, prefixes: Mapping[str, str] | None = None
+) -> tuple[list[ServiceBlock], str]:
+    """The SERVICE blocks of ``sparql`` and the prologue their remote queries need, every
+    endpoint checked against the allowlist (403) before anything is fetched."""
+    if not may_mention(sparql, "service"):
+        return [], ""
+    tree = parse_query(sparql)
+    found = services(tree, prefixes)
+    if not found:
+        return [], ""
+    check_allowed(found, policy)
+    blocks = []
+    for service, (start, end) in zip(found, locate_services(sparql, found), strict=True):
+        text = sparql[start:end]
+        if service.endpoint is None:  # excluded by check_allowed
             raise FederationError(400, "invalid-service", "SERVICE without an endpoint")
-        endpoint = target.group(1)
-        if not (endpoint.startswith("<") and endpoint.endswith(">")):
+        blocks.append(
+            ServiceBlock(start, end, service.endpoint, text[text.index("{") :], service.silent)
+        )
+    return blocks, _prologue(tree, prefixes or {})
+
+
+def check_allowed(found: list[Service], policy: FederationPolicy) -> None:
+    """Refuse the first SERVICE whose endpoint is not an IRI on the allowlist; fetch nothing."""
+    for service in found:
+        if service.endpoint is None:
             raise FederationError(
                 400,
                 "invalid-service",
-                f"SERVICE {endpoint}: name the endpoint as a full IRI <...>, one on the allowlist",
+                f"SERVICE {service.written}: name the endpoint as a full IRI <...>, "
+                "one on the allowlist",
             )
-        open_brace = visible.index("{", target.end())
-        close_brace = _matching_brace(visible, open_brace)
-        blocks.append(
-            ServiceBlock(
-                start=match.start(),
-                end=close_brace + 1,
-                endpoint=endpoint[1:-1],
-                pattern=sparql[open_brace : close_brace + 1],
-                silent=match.group(1) is not None,
-            )
-        )
-    return blocks
-
-
-def _matching_brace(visible: str, open_brace: int) -> int:
-    depth = 0
-    for position in range(open_brace, len(visible)):
-        if visible[position] == "{":
-            depth += 1
-        elif visible[position] == "}":
-            depth -= 1
-            if depth == 0:
-                return position
-    raise FederationError(400, "invalid-service", "SERVICE block without its closing brace")
-
-
-def check_allowed(blocks: list[ServiceBlock], policy: FederationPolicy) -> None:
-    """Refuse (403) the first block whose endpoint is not on the allowlist; fetch nothing."""
-    for block in blocks:
-        if block.endpoint not in policy.allowlist:
+        if service.endpoint not in policy.allowlist:
             allowed = ", ".join(sorted(policy.allowlist)) or "none"
             raise FederationError(
                 403,
                 "service-not-allowed",
-                f"SERVICE <{block.endpoint}> is not on this endpoint's allowlist ({allowed})",
+                f"SERVICE <{service.endpoint}> is not on this endpoint's allowlist ({allowed})",
             )
 
 
-def resolve_services(sparql: str, policy: FederationPolicy) -> str:
+def resolve_services(
+    sparql: str, policy: FederationPolicy, prefixes: Mapping[str, str] | None = None
+) -> str:
     """Return ``sparql`` with every SERVICE block replaced by the VALUES its endpoint answered.
 
-    Every endpoint is checked against the allowlist before the first request is sent."""
-    blocks = find_service_blocks(sparql)
-    check_allowed(blocks, policy)
-    prologue = _prologue(sparql)
+    Every endpoint is checked against the allowlist before the first request is sent, and the
+    rewritten query is parsed again: it reaches the engine only when no SERVICE is left."""
+    blocks, prologue = find_service_blocks(sparql, policy, prefixes)
+    if not blocks:
+        return sparql
     http = Http(timeout=policy.timeout, connect_timeout=policy.timeout)
     try:
         text = sparql
@@ -155,16 +118,19 @@ def resolve_services(sparql: str, policy: FederationPolicy) -> str:
             text = text[: block.start] + values + text[block.end :]
     finally:
         http.close()
-    if service_spans(text):  # never hand the engine a SERVICE it would fetch by itself
-        raise FederationError(400, "invalid-service", "SERVICE left after rewriting the query")
+    refuse_services(text)  # never hand the engine a SERVICE it would fetch by itself
     return text
 
 
-def _prologue(sparql: str) -> str:
-    # BASE and PREFIX declarations precede the query form (SPARQL 1.1 Query §19.8, Prologue); the
-    # remote query needs them to read the block's prefixed names.
-    form = _QUERY_FORM.search(_HIDING.sub(_blank, sparql))
-    return sparql[: form.start()] if form else ""
+def _prologue(tree: object, prefixes: Mapping[str, str]) -> str:
+    # The remote query reads the block's prefixed names with the query's own BASE and PREFIX
+    # declarations (SPARQL 1.1 Query §19.8, Prologue), written from the parse, and the
+    # endpoint's predeclared ones.
+    base = declared_base(tree)
+    lines = [f"BASE <{base}>"] if base else []
+    merged = {**prefixes, **declared_prefixes(tree)}
+    lines += [f"PREFIX {name}: <{iri}>" for name, iri in merged.items()]
+    return "\n".join(lines)
 
 
 def _fetch_as_values(

@@ -24,6 +24,7 @@ def query_limits(settings: Settings) -> QueryLimits:
         timeout=settings.query_timeout,
         processes=settings.query_processes,
         max_rows=settings.max_result_rows,
+        memory_mb=settings.query_memory_mb,
     )
 
 

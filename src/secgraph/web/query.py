@@ -13,8 +13,9 @@ from flask import Blueprint, Response, request, url_for
 
 from secgraph.examples import find_example
 from secgraph.namespaces import PREFIXES, sparql_prologue
-from secgraph.results import Cell, Table, to_table
-from secgraph.web import current_store
+from secgraph.results import Cell, Table
+from secgraph.web.errors import ProtocolError
+from secgraph.web.execution import run_table
 from secgraph.web.links import href
 from secgraph.web.twins import twin_response
 from secgraph.web.ui import examples, labels, queries_dir
@@ -51,9 +52,10 @@ def query_page() -> Response:
         error = f"the query is {len(text)} characters long; at most {MAX_QUERY_LENGTH}"
         return _page(text, None, error, status=400)
     try:
-        table = to_table(current_store().query(text))
-    except (SyntaxError, ValueError) as failure:
-        return _page(text, None, f"the query could not be run: {failure}", status=400)
+        # The limits, gate and errors of /sparql (secgraph.web.execution).
+        table = run_table(text)
+    except ProtocolError as failure:
+        return _page(text, None, f"the query could not be run: {failure.message}", failure.status)
     return _page(text, table, None)
 
 

@@ -17,14 +17,7 @@ from secgraph.config import Settings
 from secgraph.web import current_store, execution
 from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
 from secgraph.web.caching import answer, cache_key, request_key, sent_answer
-from secgraph.web.errors import ProtocolError, error_response, malformed_query
-from secgraph.web.federation import (
-    FederationError,
-    FederationPolicy,
-    check_syntax,
-    resolve_services,
-    service_spans,
-)
+from secgraph.web.errors import ProtocolError, error_response
 from secgraph.web.links import public_url
 from secgraph.web.negotiation import (
     GRAPH_FORMATS,
@@ -161,41 +154,13 @@ def query() -> Response:
 
 
 def _evaluate(parsed: QueryRequest) -> Response:
-    # SPARQL 1.1 Query §4.1.1.1 lets the service set the base IRI (the protocol tests expect it
-    # "MAY be the service endpoint"): relative IRIs resolve against the endpoint's URL. The BASE
-    # goes on the query's first line, so only columns of line 1 shift, by len(prologue); a BASE
-    # of the query's own still wins, coming later.
-    prologue = f"BASE <{public_url(request.path)}> "
-    text = prologue + parsed.query
-    try:
-        spans = service_spans(text)
-        if spans:
-            check_syntax(text, spans)
-            text = resolve_services(text, _federation_policy())
-        # Run where a time limit can stop it, capped at the row limit (secgraph.query_runner).
-        return execution.answer(
-            text,
-            default_graph_uris=parsed.default_graph_uris,
-            named_graph_uris=parsed.named_graph_uris,
-            wanted=parsed.format,
-        )
-    except SyntaxError as error:
-        # §2.1.7: a malformed query is answered 400, with the parser's message and position.
-        raise malformed_query(error, first_line_offset=len(prologue)) from None
-    except FederationError as error:
-        # 403 for an endpoint off the allowlist, 400 for a block it cannot take, 502 when the
-        # remote endpoint fails or is too slow (RFC 9110 §15.6.3).
-        raise ProtocolError(error.status, error.code, error.message) from None
-    except ValueError as error:  # e.g. an invalid IRI in default-graph-uri
-        raise ProtocolError(400, "invalid-request", str(error)) from None
-
-
-def _federation_policy() -> FederationPolicy:
-    settings: Settings = current_app.extensions["secgraph.settings"]
-    return FederationPolicy(
-        allowlist=frozenset(settings.federation_allowlist),
-        timeout=settings.federation_timeout,
-        row_cap=settings.federation_row_cap,
+    # The gate, federation, limits and error answers are those of every query route
+    # (secgraph.web.execution.run_client_query).
+    return execution.answer(
+        parsed.query,
+        default_graph_uris=parsed.default_graph_uris,
+        named_graph_uris=parsed.named_graph_uris,
+        wanted=parsed.format,
     )
 
 

@@ -19,6 +19,8 @@ from secgraph.web.charts import (
     place_network,
     place_timeline,
 )
+from secgraph.web.errors import ProtocolError
+from secgraph.web.execution import run_table
 from secgraph.web.funding import FUNDING_AROUND, FUNDING_QUERY
 from secgraph.web.links import href
 from secgraph.web.twins import twin_response
@@ -73,8 +75,7 @@ def timeline() -> Response:
     items = timeline_items(table) if table else []
     placed, height = place_timeline(items)
     data = {"query": query, "error": error, "items": [asdict(item) for item in items]}
-    status = 400 if error else 200
-    return twin_response("timeline.html", data, status, placed=placed, height=height)
+    return twin_response("timeline.html", data, _status(error), placed=placed, height=height)
 
 
 @blueprint.get("/chart")
@@ -110,7 +111,7 @@ def network() -> Response:
     nodes, links = network_parts(table) if table else ([], [])
     placed, edges = place_network(nodes, links, None)
     data = _network_data(query, None, error, placed, edges)
-    return twin_response("network.html", data, 400 if error else 200, **_drawing(placed, edges))
+    return twin_response("network.html", data, _status(error), **_drawing(placed, edges))
 
 
 def _neighbourhood(iri: str) -> Response:
@@ -154,8 +155,7 @@ def _chart_of(
         "error": error,
         "measures": [{**asdict(item), "value": str(item.value)} for item in found],
     }
-    status = 400 if error else 200
-    return twin_response("chart.html", data, status, bars=bars, height=height)
+    return twin_response("chart.html", data, _status(error), bars=bars, height=height)
 
 
 def _table(default: str | None) -> tuple[Table | None, str | None, str | None]:
@@ -165,9 +165,28 @@ def _table(default: str | None) -> tuple[Table | None, str | None, str | None]:
     if text is None:
         return None, asked, "give a SPARQL query (?query=) or a resource (?iri=)"
     try:
-        return to_table(current_store().query(text)), asked, None
-    except (SyntaxError, ValueError) as failure:
-        return None, asked, f"the query could not be run: {failure}"
+        # The limits, gate and errors of /sparql (secgraph.web.execution).
+        return run_table(text), asked, None
+    except ProtocolError as failure:
+        return None, asked, PageError(f"the query could not be run: {failure.message}", failure)
+
+
+class PageError(str):
+    """A message a view shows instead of its drawing, with the status of the refusal behind it
+    (a query past the time limit is 503, as on /sparql; other errors 400)."""
+
+    status: int
+
+    def __new__(cls, message: str, failure: ProtocolError | None = None) -> PageError:
+        made = super().__new__(cls, message)
+        made.status = 400 if failure is None else failure.status
+        return made
+
+
+def _status(error: str | None) -> int:
+    if not error:
+        return 200
+    return error.status if isinstance(error, PageError) else 400
 
 
 def _around(iri: str) -> tuple[Table | None, None, str | None]:
