@@ -95,7 +95,8 @@ QUESTIONS = [
     # ------------------------------------------------------------ money
     q(
         "How much money for CARSI do the sources give in all?",
-        "From FY 2008 – 2011, funding for CARSI totaled $361 million. / FY 2012's $105 million "
+        "From FY 2008 \N{EN DASH} 2011, funding for CARSI totaled $361 million. / "
+        "FY 2012's $105 million "
         "commitment to CARSI (the bullet's '$361 million ... to date' is the same money)",
         "SELECT (SUM(?a) AS ?total) WHERE { ?f sg:fundedInitiative id:carsi ; sg:amount ?a }",
         Decimal(466_000_000),
@@ -108,12 +109,13 @@ QUESTIONS = [
     ),
     q(
         "CARSI money by fiscal period and kind?",
-        "From FY 2008 – 2011, funding for CARSI totaled $361 million. / FY 2012's $105 million "
+        "From FY 2008 \N{EN DASH} 2011, funding for CARSI totaled $361 million. / "
+        "FY 2012's $105 million "
         "commitment",
-        f"""SELECT ?period ?amount ?kind WHERE {{ ?f sg:fundedInitiative id:carsi ;
+        """SELECT ?period ?amount ?kind WHERE { ?f sg:fundedInitiative id:carsi ;
               sg:amount ?amount ; sg:fiscalPeriod/rdfs:label ?period ;
-              sg:fundingKind/skos:prefLabel ?kind }}""",
-        ("FY 2008–2011", Decimal(361_000_000), "allocated"),
+              sg:fundingKind/skos:prefLabel ?kind }""",
+        ("FY 2008\N{EN DASH}2011", Decimal(361_000_000), "allocated"),
         ("FY 2012", Decimal(105_000_000), "committed"),
     ),
     q(
@@ -178,7 +180,7 @@ QUESTIONS = [
         ),
         (
             "FACT SHEET: The Central American Citizen Security Partnership",
-            "From FY 2008 – 2011, funding for CARSI totaled $361 million.",
+            "From FY 2008 \N{EN DASH} 2011, funding for CARSI totaled $361 million.",
         ),
     ),
     q(
@@ -311,8 +313,8 @@ QUESTIONS = [
     q(
         "When do the sources name Barack Obama as President of the United States?",
         "President Barack Obama, Santiago, Chile, March21, 2011 / launched by President Obama "
-        "during his March 2011 trip to El Salvador / – President Barack Obama (fact sheet of "
-        "February 6, 2012)",
+        "during his March 2011 trip to El Salvador / \N{EN DASH} President Barack Obama "
+        "(fact sheet of February 6, 2012)",
         """SELECT ?event ?date WHERE { ?h sg:officeHolder id:barack-obama ;
               sg:heldOffice id:president-of-the-united-states .
               { ?h sg:attestedAt ?event } UNION { ?h sg:attestedOn ?date } }""",
@@ -374,7 +376,8 @@ QUESTIONS = [
     q(
         "How many countries lie in Central America?",
         "Seven Unique Nations Facing Common Threats and Challenges",
-        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a sg:Country ; sg:locatedIn id:central-america }",
+        """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a sg:Country ;
+              sg:locatedIn id:central-america }""",
         7,
     ),
     q(
@@ -424,7 +427,8 @@ QUESTIONS = [
         "the United States (co-hosts), Mexico (partner, co-hosts), the Northern Triangle "
         "countries, Canada, and senior government representatives from Belize, Chile, Colombia, "
         "Costa Rica, Nicaragua, Panama, and Spain",
-        f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a sg:Country ; sg:tookPartIn {CONFERENCE} }}",
+        f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a sg:Country ;
+              sg:tookPartIn {CONFERENCE} }}""",
         13,
     ),
     q(
@@ -474,7 +478,8 @@ QUESTIONS = [
         "Which regional partners did President Obama name?",
         "We'll work closely with regional partners like Mexico, Colombia, Chile, Canada / And "
         "with regional and international partners, we'll make sure ...",
-        """SELECT ?p WHERE { ?c sg:statedIn/sg:spokenBy id:barack-obama ; sg:regionalPartner ?p }""",
+        """SELECT ?p WHERE { ?c sg:statedIn/sg:spokenBy id:barack-obama ;
+              sg:regionalPartner ?p }""",
         "id:mexico",
         "id:colombia",
         "id:chile",

@@ -311,10 +311,13 @@ def test_an_office_holding_is_an_org_membership_with_no_timeless_shortcut(store:
     assert _subjects(store, "sg:heldOffice", "id:vice-president-of-the-united-states") == holdings
     for holding in holdings:
         assert "org:Membership" in _types(store, holding)
-    assert _objects(store, "id:holding-biden-vice-president-of-the-united-states", "org:member") == {
-        "id:biden"
-    }
-    assert _select(store, "SELECT ?o WHERE { id:biden ?p id:vice-president-of-the-united-states }") == set()
+    assert _objects(
+        store, "id:holding-biden-vice-president-of-the-united-states", "org:member"
+    ) == {"id:biden"}
+    assert (
+        _select(store, "SELECT ?o WHERE { id:biden ?p id:vice-president-of-the-united-states }")
+        == set()
+    )
 
 
 def test_an_office_and_a_body_act_for_their_country(store: Store) -> None:
@@ -350,7 +353,9 @@ def test_a_country_takes_part_through_its_people_offices_and_bodies(store: Store
         "id:visit-obama-el-salvador-2011",
     }
     # A person acts for no country: whom a person acts for is the office at the time.
-    assert _objects(store, "id:biden", "sg:tookPartIn") == {"id:meeting-biden-central-american-leaders"}
+    assert _objects(store, "id:biden", "sg:tookPartIn") == {
+        "id:meeting-biden-central-american-leaders"
+    }
 
 
 def test_committers_made_their_commitments(store: Store) -> None:

@@ -1172,7 +1172,7 @@ def _people_offices(rows: Rows) -> None:
         (None, "2012-02-06"),
     }
     assert col(where(rows, event="id:conference-prosperity-security-2017"), "personLabel") == {
-        label for label, in cols(rows, "personLabel")
+        label for (label,) in cols(rows, "personLabel")
     } - {"Barack Obama", "Biden"}
 
 
