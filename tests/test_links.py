@@ -119,7 +119,7 @@ def test_every_statement_is_confirmed_with_a_source(links: Graph) -> None:
     graph = links
     statements = {
         (s, p, o)
-        for p in (SKOS.exactMatch, SG.iso3166Alpha2, SG.iso3166Alpha3, *SPANISH_NAME)
+        for p in (SKOS.exactMatch, SG.iso3166Alpha2, SG.iso3166Alpha3, SG.locatedIn, *SPANISH_NAME)
         for s, o in graph.subject_objects(p)
     }
     confirmed = set()

@@ -94,3 +94,9 @@ def frame_instances(
         raise TypeError("a CONSTRUCT query must return triples")
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in result]
     return writer.frame(quads, frame.document(focus))
+
+
+def is_instance(store: Store, frame: Frame, focus: str) -> bool:
+    """Whether ``focus`` is an instance of the frame's class (asserted or inferred)."""
+    query = sparql_prologue() + f"ASK {{ ?focus a {frame.cls} }}"
+    return bool(store.query(query, bindings={"focus": ox.NamedNode(focus)}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from secgraph.frames import FRAMES, frame_instances
+from secgraph.frames import FRAMES, frame_instances, is_instance
 from secgraph.jsonld import to_bytes
 from secgraph.web import current_store
 from secgraph.web.context import current_writer
@@ -34,6 +34,11 @@ def framed(name: str, focus: str | None) -> Response:
     except NotAcceptableError as error:
         return refusal(error)
     store = current_store()
+    # Asked first, not read off the framed tree: JSON-LD framing matches a node by @id alone
+    # (@requireAll false, Framing §4.3), so a resource of another class that an instance links to
+    # (SICA, a participant of a Dialogue session) would come back framed as that class.
+    if focus is not None and not is_instance(store, frame, focus):
+        return plain(404, f"{focus} is no {frame.cls} here: nothing to frame as {name!r}")
     document = frame_instances(store, current_writer(), frame, focus)
     if focus is not None and not document.get("@graph"):
         return plain(404, f"{focus} is no {frame.cls} here: nothing to frame as {name!r}")
