@@ -22,7 +22,6 @@ from secgraph.config import Settings
 from secgraph.namespaces import XSD, shorten
 from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
-from test_readme_examples import with_prefixes
 
 REPOSITORY = Path(__file__).parents[1]
 NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float)}
@@ -563,7 +562,7 @@ def test_analyst_question_gets_the_answer_the_sources_give(
 ) -> None:
     response = client.get(
         "/sparql",
-        query_string={"query": with_prefixes(question.query)},
+        query_string={"query": question.query},
         headers={"Accept": "application/sparql-results+json"},
     )
     assert response.status_code == 200, response.get_data(as_text=True)

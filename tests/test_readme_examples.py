@@ -18,7 +18,6 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from secgraph.config import Settings
-from secgraph.namespaces import PREFIXES
 from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 from servers import oxigraph_command, oxigraph_server
@@ -27,10 +26,6 @@ REPOSITORY = Path(__file__).parents[1]
 README = REPOSITORY / "README.md"
 WIKIDATA = "https://query.wikidata.org/sparql"
 STAND_IN = Path(__file__).parent / "fixtures" / "federation" / "wikidata-stand-in.ttl"
-
-# Until /sparql predeclares secgraph.namespaces.PREFIXES itself, a query that uses a prefix it does
-# not declare gets the declaration here (a query's own PREFIX wins). Drop it by setting False.
-PREPEND_PREFIXES = True
 
 
 @dataclass
@@ -48,21 +43,6 @@ class Example:
         if self.body is not None:
             return self.body
         return next(value for name, value in self.fields if name == "query")
-
-
-def _declared(query: str) -> set[str]:
-    return set(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", query)) | set(
-        re.findall(r"(?i)\bPREFIX\s+([\w-]*):", query)
-    )
-
-
-def with_prefixes(query: str) -> str:
-    """``query`` with PREFIX lines for the PREFIXES entries it does not declare itself."""
-    if not PREPEND_PREFIXES:
-        return query
-    own = _declared(query)
-    missing = "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in PREFIXES.items() if n not in own)
-    return missing + query
 
 
 def _curl_commands(text: str) -> Iterator[tuple[int, str]]:
@@ -162,7 +142,7 @@ def _client(built: BuiltGraph, allowlist: tuple[str, ...] = ()) -> FlaskClient:
 
 def _send(client: FlaskClient, example: Example, endpoint: str | None = None) -> tuple[int, str]:
     def fix(query: str) -> str:
-        query = with_prefixes(query)
+        # Sent as printed: /sparql predeclares the prefixes of secgraph.namespaces.PREFIXES.
         return query.replace(WIKIDATA, endpoint) if endpoint else query
 
     headers = dict(example.headers)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
