@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import ENTAILMENT, OWL_PROFILE, RDF, RDFS, SD, VOID
+from secgraph.namespaces import ENTAILMENT, OWL_PROFILE, PREFIXES, RDF, RDFS, SD, SH, VOID, XSD
 from secgraph.store import DEFAULT_GRAPH, Store
 from secgraph.web.negotiation import ALL_FORMATS
 
 _DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-SD_PREFIXES = {"sd": str(SD), "ent": str(ENTAILMENT), "void": str(VOID)}
+SD_PREFIXES = {"sd": str(SD), "ent": str(ENTAILMENT), "void": str(VOID), "sh": str(SH)}
 """Prefixes for serializing a description."""
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -57,9 +57,25 @@ def describe_service(store: Store, deployment: Deployment) -> list[ox.Triple]:
         triples.append(ox.Triple(service, _iri(SD.feature), _iri(SD.UnionDefaultGraph)))
     triples += _federation(service, deployment.federation_allowlist)
     triples += _entailment(service, deployment)
+    triples += _predeclared_prefixes(service)
     dataset = ox.BlankNode()
     triples.append(ox.Triple(service, _iri(SD.defaultDataset), dataset))
     triples += _dataset(store, dataset, deployment)
+    return triples
+
+
+def _predeclared_prefixes(service: ox.BlankNode) -> list[ox.Triple]:
+    # Every query may use these prefixes undeclared (a PREFIX of its own wins), stated in the
+    # prefix declaration terms of SHACL §5.2.1 (sh:declare, sh:prefix, sh:namespace), the
+    # vocabulary RDF tools already read prefixes from.
+    triples = []
+    for name, iri in PREFIXES.items():
+        declaration = ox.BlankNode()
+        triples += [
+            ox.Triple(service, _iri(SH.declare), declaration),
+            ox.Triple(declaration, _iri(SH.prefix), ox.Literal(name)),
+            ox.Triple(declaration, _iri(SH.namespace), ox.Literal(iri, datatype=_iri(XSD.anyURI))),
+        ]
     return triples
 
 
