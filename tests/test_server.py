@@ -23,6 +23,7 @@ import pytest
 from secgraph.config import ENV_PREFIX, Settings
 from secgraph.namespaces import ID, sparql_prologue
 from secgraph.web.server import gunicorn_options
+from servers import secgraph_server
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 TIMEOUT_SECONDS = 60
@@ -137,3 +138,24 @@ def test_gunicorn_binds_loopback_and_preloads(tmp_path: Path) -> None:
     assert options["bind"] == "127.0.0.1:8123"
     assert (options["workers"], options["preload_app"]) == (3, True)
     assert gunicorn_options(Settings(root=tmp_path, host="::1"))["bind"] == "[::1]:8000"
+
+
+def test_connections_that_never_send_a_request_do_not_hold_up_a_new_client() -> None:
+    # 200 connections that stay silent (no request yet) and 50 idle after a keep-alive request:
+    # with gthread's own accept each silent one would hold a request thread for 5 s in turn.
+    with secgraph_server() as url:
+        host, port = url.removeprefix("http://").split(":")
+        silent = [socket.create_connection((host, int(port))) for _ in range(200)]
+        kept = []
+        for _ in range(50):
+            connection = socket.create_connection((host, int(port)), timeout=5)
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            kept.append(connection)
+        try:
+            for connection in kept:
+                assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+            with urlopen(f"{url}/health", timeout=5) as answer:
+                assert answer.status == 200
+        finally:
+            for connection in silent + kept:
+                connection.close()

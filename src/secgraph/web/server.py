@@ -34,7 +34,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "bind": f"{host}:{settings.port}",
         "workers": settings.workers,
         # Threads, so that a request waiting on a slow query process does not hold up others.
-        "worker_class": "gthread",
+        "worker_class": "secgraph.web.gunicorn_worker.PollingThreadWorker",
         "threads": settings.threads,
         # The longest request line gunicorn reads (its maximum); the app answers 414 itself for
         # query strings over max_query_string_bytes, with a readable body.
