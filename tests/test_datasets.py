@@ -138,3 +138,29 @@ def test_known_cast_is_never_replaced_by_an_unknown_function(two_graphs: Oxigrap
     assert _rows(two_graphs.query(query)) == Counter(
         {('"7"^^<http://www.w3.org/2001/XMLSchema#integer>', "None"): 1}
     )
+
+
+def test_group_concat_of_tagged_strings_is_a_simple_literal(two_graphs: OxigraphStore) -> None:
+    # SPARQL 1.1 Query §18.5.1.7: GROUP_CONCAT's result is a simple literal.
+    query = 'SELECT (GROUP_CONCAT(?o ; separator=")") AS ?g) { VALUES ?o { "1"@en "2"@en } }'
+    assert _rows(two_graphs.query(query)) == Counter({('"1)2"',): 1})
+
+
+def test_upper_case_booleans_are_keywords(two_graphs: OxigraphStore) -> None:
+    # SPARQL 1.1 Query §19.8: keywords, true and false among them, are case-insensitive.
+    query = 'SELECT (TRUE AS ?t) (False AS ?f) ("TRUE" AS ?s) {}'
+    xsd = "http://www.w3.org/2001/XMLSchema#boolean"
+    assert _rows(two_graphs.query(query)) == Counter(
+        {(f'"true"^^<{xsd}>', f'"false"^^<{xsd}>', '"TRUE"'): 1}
+    )
+
+
+def test_rewritten_query_reports_the_error_where_the_query_has_it(
+    two_graphs: OxigraphStore,
+) -> None:
+    query = "SELECT (GROUP_CONCAT(?o) AS ?g) { ?s ?p ?o } GROUP BY ?s ORDER"
+    with pytest.raises(SyntaxError) as raised:
+        two_graphs.query(query)
+    with pytest.raises(SyntaxError) as plain:
+        ox.Store().query(query)
+    assert str(raised.value) == str(plain.value)

@@ -13,7 +13,12 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from secgraph.query_text import dataset_clauses, has_dataset_clause
+from secgraph.query_text import (
+    dataset_clauses,
+    has_dataset_clause,
+    lowercase_booleans,
+    simple_group_concat,
+)
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Substitutions = Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
@@ -29,6 +34,43 @@ def _unsupported(*_arguments: object) -> None:
 
 
 def evaluate(
+    database: ox.Store,
+    sparql: str,
+    *,
+    default_graph: Sequence[GraphName] | None = None,
+    named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None = None,
+    substitutions: Substitutions | None = None,
+) -> QueryResult:
+    """``database.query`` as SPARQL 1.1 defines it where pyoxigraph differs: an unknown
+    function is an expression error (``_planned``), GROUP_CONCAT a simple literal (§18.5.1.7),
+    ``TRUE`` a keyword (§19.8, tried only once the parser refused the query)."""
+
+    def run(text: str) -> QueryResult:
+        return _planned(
+            database,
+            text,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            substitutions=substitutions,
+        )
+
+    rewritten = simple_group_concat(sparql)
+    try:
+        return run(rewritten)
+    except SyntaxError as error:
+        refused = error
+    lowered = lowercase_booleans(sparql)
+    if lowered is not None:
+        try:
+            return run(simple_group_concat(lowered))
+        except SyntaxError:
+            pass
+    if rewritten is not sparql:  # the parser's error at the positions of the query as written
+        return run(sparql)
+    raise refused
+
+
+def _planned(
     database: ox.Store,
     sparql: str,
     *,

@@ -88,3 +88,49 @@ def _resolve(prologue: str, tokens: list[str]) -> list[str] | None:
     if len(iris) != len(tokens) or not all(isinstance(iri, ox.NamedNode) for iri in iris):
         return None
     return [iri.value for iri in iris if isinstance(iri, ox.NamedNode)]
+
+
+_GROUP_CONCAT = re.compile(r"(?<![\w:?$.-])GROUP_CONCAT\s*\(", re.IGNORECASE)
+_GROUP_CONCAT_WORD = re.compile("group_concat", re.IGNORECASE)
+_BOOLEAN = re.compile(r"(?<![\w:?$.-])(?:TRUE|FALSE)(?![\w:.-])", re.IGNORECASE)
+
+
+def simple_group_concat(sparql: str) -> str:
+    """``sparql`` with each ``GROUP_CONCAT(...)`` as ``STR(GROUP_CONCAT(...))``: SPARQL 1.1 Query
+    §18.5.1.7 makes its result a simple literal, which pyoxigraph gives a language tag its
+    values share. Unchanged (the same object) when the query has none; unbalanced: unchanged."""
+    if _GROUP_CONCAT_WORD.search(sparql) is None:
+        return sparql
+    masked = mask_sparql(sparql)
+    calls = []
+    for found in _GROUP_CONCAT.finditer(masked):
+        end = _closing(masked, found.end() - 1)
+        if end is None:
+            return sparql
+        calls.append((found.start(), end))
+    for start, end in reversed(calls):  # from the last: earlier positions stay valid
+        sparql = f"{sparql[:start]}STR({sparql[start:end]}){sparql[end:]}"
+    return sparql
+
+
+def lowercase_booleans(sparql: str) -> str | None:
+    """``sparql`` with the keywords ``true`` / ``false`` in lower case, same length, or None when
+    none is written otherwise: keywords are case-insensitive (SPARQL 1.1 Query §19.8), but
+    pyoxigraph's parser takes only ``true`` and ``false``."""
+    masked = mask_sparql(sparql)
+    found = [match for match in _BOOLEAN.finditer(masked) if not match.group().islower()]
+    if not found:
+        return None
+    for match in found:
+        sparql = sparql[: match.start()] + match.group().lower() + sparql[match.end() :]
+    return sparql
+
+
+def _closing(masked: str, opening: int) -> int | None:
+    """Index just after the ``)`` closing the parenthesis at ``opening``; None if none does."""
+    depth = 0
+    for index in range(opening, len(masked)):
+        depth += {"(": 1, ")": -1}.get(masked[index], 0)
+        if depth == 0:
+            return index + 1
+    return None

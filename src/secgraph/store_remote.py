@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from secgraph.evaluation import needs_merge, requested_dataset
 from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH, UNION_GRAPH
+from secgraph.query_text import lowercase_booleans, simple_group_concat
 from secgraph.sparql_http import Answer, FormData, Http, RemoteError
 from secgraph.store import (
     DEFAULT_GRAPH,
@@ -132,7 +133,8 @@ class RemoteStore:
                 sparql, default_graph_uris=defaults, named_graph_uris=named, bindings=bindings
             )
         text = with_values(sparql, _skolemized(bindings)) if bindings else sparql
-        text = skolem_aware(text)
+        # As the embedded store evaluates them (secgraph.evaluation): §18.5.1.7, §19.8.
+        text = skolem_aware(simple_group_concat(lowercase_booleans(text) or text))
         try:
             return self._ask(text, self._dataset(sparql, defaults, named))
         except (SyntaxError, RemoteError) as error:  # Oxigraph: a 500 naming the function
