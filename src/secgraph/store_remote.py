@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from secgraph.evaluation import needs_merge, requested_dataset
 from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH, UNION_GRAPH
-from secgraph.query_text import lowercase_booleans, simple_group_concat
+from secgraph.query_text import FORM, lowercase_booleans, simple_group_concat
 from secgraph.sparql_http import Answer, FormData, Http, RemoteError
 from secgraph.store import (
     DEFAULT_GRAPH,
@@ -54,6 +54,11 @@ _ACCEPT = (
     "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
 )
 _FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+# By query form: Virtuoso answers a CONSTRUCT in a results format when one is acceptable.
+_ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+_ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+# Virtuoso answers an ASK in results JSON as one row binding this variable to 1 or 0.
+_VIRTUOSO_ASK = "__ASK_RETVAL"
 _GRAPHS = "SELECT ?g WHERE { GRAPH ?g { } }"
 # Virtuoso answers the empty pattern above with one row binding nothing: graphs by their triples.
 _GRAPHS_BY_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -70,7 +75,10 @@ _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPH_QUADS = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 _GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 # Oxigraph's refusal of a function it does not know (as pyoxigraph words it).
-_UNSUPPORTED = re.compile(r"custom function <[^<>\s]*> is not supported")
+_UNSUPPORTED = re.compile(
+    r"custom function <[^<>\s]*> is not supported"  # Oxigraph, as pyoxigraph words it
+    r"|Error SR185: Undefined procedure"  # Virtuoso
+)
 _QUADS_AND_DEFAULT = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
 _TERM_TEST = re.compile(r"(?<![\w:?$.-])(isBlank|isIRI|isURI)\s*\(", re.IGNORECASE)
 _XML_GENID = re.compile(rb"<uri>\s*" + re.escape(_GENID.encode()) + rb"([A-Za-z0-9_-]+)\s*</uri>")
@@ -231,9 +239,16 @@ class RemoteStore:
         ]
 
     def _ask(self, sparql: str, dataset: FormData) -> QueryResult:
+        form = FORM.search(mask_sparql(sparql))
+        kind = form.group(1).upper() if form else ""
+        accept = _ACCEPT_RDF if kind in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
+        accept = _ACCEPT_RESULTS if kind in ("SELECT", "ASK") else accept
         try:
             answer = self._http.send(
-                "POST", self.query_url, data=[("query", sparql), *dataset], headers=_FORM
+                "POST",
+                self.query_url,
+                data=[("query", sparql), *dataset],
+                headers={**_FORM, "Accept": accept},
             )
         except RemoteError as error:
             if error.status == 400:  # SPARQL 1.1 Protocol §2.1.7: a malformed query
@@ -241,7 +256,10 @@ class RemoteStore:
                 # does), not our request line: the web layer shows it to the client.
                 raise SyntaxError(error.body or str(error)) from None
             raise
-        return _parse(answer, self.query_url)
+        result = _parse(answer, self.query_url)
+        if kind == "ASK" and isinstance(result, ox.QuerySolutions):
+            return _as_boolean(result)
+        return result
 
     def _select(self, sparql: str) -> ox.QuerySolutions:
         result = self._ask(sparql, [])
@@ -287,6 +305,20 @@ def _parse(answer: Answer, url: str) -> QueryResult:
         problem = f"answered {answer.media_type or 'no media type'}, neither results nor RDF"
         raise RemoteError("POST", url, problem)
     return _as_query_triples(ox.parse(answer.body, rdf_format))
+
+
+def _as_boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """Virtuoso's ASK answer (one row, ``__ASK_RETVAL`` 1 or 0) as the boolean it stands for."""
+    names = [variable.value for variable in solutions.variables]
+    rows = list(solutions)
+    if names != [_VIRTUOSO_ASK] or len(rows) > 1:
+        raise TypeError("an ASK query must return a boolean")
+    value = bool(rows) and rows[0][0] is not None and rows[0][0].value in ("1", "true")
+    document = json.dumps({"head": {}, "boolean": value}).encode()
+    result = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+    if not isinstance(result, ox.QueryBoolean):
+        raise TypeError("a boolean results document must parse as one")
+    return result
 
 
 def _as_query_triples(quads: Iterable[ox.Quad]) -> ox.QueryTriples:
