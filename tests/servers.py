@@ -47,7 +47,7 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     """Run `oxigraph serve` on a free port with its data in ``location``; yield its base URL."""
     port = free_port()
     args = [oxigraph_command(), "serve", "--location", str(location)]
-    with _running([*args, "--bind", f"127.0.0.1:{port}"], "Listening for requests at") as _:
+    with running([*args, "--bind", f"127.0.0.1:{port}"], "Listening for requests at") as _:
         yield f"http://127.0.0.1:{port}"
 
 
@@ -56,12 +56,12 @@ def secgraph_server(*extra: str, root: Path = FIXTURE_PROJECT) -> Iterator[str]:
     """Run `python -m secgraph serve` (gunicorn, one worker) on a free port; yield its base URL."""
     port = free_port()
     args = [sys.executable, "-m", "secgraph", "--root", str(root), "serve"]
-    with _running([*args, "--port", str(port), "--workers", "1", *extra], "Listening at: ") as _:
+    with running([*args, "--port", str(port), "--workers", "1", *extra], "Listening at: ") as _:
         yield f"http://127.0.0.1:{port}"
 
 
 @contextmanager
-def _running(args: Sequence[str], ready: str) -> Iterator[list[str]]:
+def running(args: Sequence[str], ready: str) -> Iterator[list[str]]:
     """Start ``args``, wait for a line containing ``ready``, yield the log so far, then stop
     the process with SIGTERM (SIGKILL if it does not stop)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from secgraph.evaluation import MAX_UNSUPPORTED_FUNCTIONS
+from secgraph.namespaces import XSD
 from secgraph.pipeline import BuiltGraph
-from secgraph.query_answer import RESULTS_JSON, QueryAnswer, QueryJob, answer_query, results_json
+from secgraph.query_answer import (
+    RESULTS_JSON,
+    QueryAnswer,
+    QueryFailure,
+    QueryJob,
+    answer_query,
+    results_json,
+)
 from secgraph.store import OxigraphStore
 
 EX = "https://example.org/"
@@ -88,10 +99,26 @@ def test_json_answer_is_the_one_pyoxigraph_writes_for_the_built_graph(
     assert not answer.truncated
 
 
-def test_unsupported_custom_function_is_a_value_failure_not_a_crash(built: BuiltGraph) -> None:
-    # pyoxigraph raises RuntimeError for a function IRI it does not know (here a mistyped xsd:).
-    job = QueryJob('SELECT (<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) {}')
-    failure = answer_query(built.store, job)
-    assert not isinstance(failure, QueryAnswer)
+def test_unsupported_function_leaves_its_variable_unbound(built: BuiltGraph) -> None:
+    # SPARQL 1.1 Query §17.6: an unknown function is an error when evaluated; a projected
+    # expression that errs leaves its variable unbound. Here a mistyped xsd: IRI.
+    job = QueryJob(
+        'SELECT ?k (<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) { BIND(1 AS ?k) }'
+    )
+    answer = answer_query(built.store, job)
+    assert isinstance(answer, QueryAnswer)
+    assert json.loads(answer.body)["results"]["bindings"] == [
+        {"k": {"type": "literal", "value": "1", "datatype": str(XSD.integer)}}
+    ]
+
+
+def test_more_unknown_functions_than_registered_is_a_value_failure_not_a_crash(
+    built: BuiltGraph,
+) -> None:
+    calls = " ".join(
+        f"BIND(<urn:f:{index}>() AS ?v{index})" for index in range(MAX_UNSUPPORTED_FUNCTIONS + 1)
+    )
+    failure = answer_query(built.store, QueryJob(f"SELECT * {{ {calls} }}"))
+    assert isinstance(failure, QueryFailure)
     assert failure.error == "value"
     assert "custom function" in failure.message

@@ -240,12 +240,18 @@ def test_served_file_keeps_its_own_default_graph(file_client: FlaskClient) -> No
     assert _bindings(file_client.get("/sparql", query_string={"query": named}), "o") == ["named"]
 
 
-def test_unsupported_custom_function_answers_400_and_the_next_query_still_runs(
+def test_unsupported_function_answers_200_and_drops_the_filtered_rows(
     client: FlaskClient,
 ) -> None:
-    unknown = 'SELECT (<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) {}'
-    for _ in range(2):  # the query process that saw it still answers
-        response = client.get("/sparql", query_string={"query": unknown})
-        assert response.status_code == 400
-        assert b"custom function" in response.data
+    # SPARQL 1.1 Query §17.6: an unknown function is an error when evaluated, so a FILTER using
+    # it drops every row (§17.3) and BIND leaves its variable unbound; neither 400 nor 500.
+    filtered = "SELECT ?s { ?s ?p ?o FILTER(<urn:example:unknown>(?o)) }"
+    bound = 'SELECT ?n { BIND(<ttp://www.w3.org/2001/XMLSchema#integer>("1") AS ?n) }'
+    for _ in range(2):  # the query process that saw them still answers
+        response = client.get("/sparql", query_string={"query": filtered})
+        assert response.status_code == 200
+        assert response.get_json()["results"]["bindings"] == []
+        response = client.get("/sparql", query_string={"query": bound})
+        assert response.status_code == 200
+        assert response.get_json()["results"]["bindings"] == [{}]
     assert client.get("/sparql", query_string={"query": MEMBERS}).status_code == 200

@@ -3,7 +3,8 @@
 # Protocol, with the shared harness (../shared/tools/sparql_suite.py); each failure re-run in
 # plain pyoxigraph (attribute.py); the suites again with FROM graphs preloaded; the protocol and
 # service-description tests the harness ignores (protocol.py); then the entailment tests it
-# skips, through the project's own reasoning step (entailment.py).
+# skips, through the project's own reasoning step (entailment.py); secgraph and Oxigraph server
+# side by side (peers.json); last, the gate CI runs (tests/test_conformance.py).
 #
 #   bench/conformance/run.sh [extra sparql_suite.py options, e.g. --only REGEX]
 #
@@ -51,3 +52,10 @@ echo "== SPARQL 1.1 Protocol and Service Description tests (query operation)"
 echo "== SPARQL 1.1 entailment regime tests (RDFS, OWL RL), through secgraph.reason"
 "$python" "$here/entailment.py" --suite "$shared/w3c-sparql" \
   --report var/conformance/entailment.json
+
+echo "== secgraph and Oxigraph server side by side, in one run (peers.json)"
+"$python" "$shared/tools/sparql_suite.py" --suite "$shared/w3c-sparql" \
+  --peers "$here/peers.json" -j "$jobs" --report var/conformance/peers.json "$@"
+
+echo "== the gate: failures exactly as tests/conformance/expected-failures.txt lists"
+"$python" -m pytest -q "$root/tests/test_conformance.py"

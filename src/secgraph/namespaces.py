@@ -35,7 +35,9 @@ INFERRED_GRAPH = GRAPH["inferred"]
 """Holds what OWL 2 RL reasoning adds; never hand-edited, never asserted."""
 PUBLICATION_GRAPH = GRAPH["publication"]
 """On a remote SPARQL server: which build was published there (``secgraph publish``)."""
-RESERVED_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, PUBLICATION_GRAPH})
+UNION_GRAPH = GRAPH["union"]
+"""On a remote server: the set union of the published graphs, queried as the default graph."""
+RESERVED_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, PUBLICATION_GRAPH, UNION_GRAPH})
 """Graphs that data files must not write into."""
 GENID = Namespace(BASE + "genid/")
 """Skolem IRIs standing for blank nodes on a remote server (RDF 1.1 Concepts §3.5); not under
@@ -128,6 +130,7 @@ __all__ = [
     "SKOS",
     "SPARQL_PROTOCOL",
     "TIME",
+    "UNION_GRAPH",
     "VOID",
     "WIKIDATA_SPARQL",
     "XSD",

@@ -5,8 +5,11 @@ Each graph is replaced whole: a Graph Store Protocol PUT (SPARQL 1.1 GSP §5.3),
 without one, one SPARQL Update request ``DROP SILENT GRAPH ; INSERT DATA``; either is one
 transaction on Oxigraph and Fuseki. Blank nodes become skolem IRIs (RDF 1.1 Concepts §3.5)
 first: each request has its own blank node scope, and the inferred graph speaks about blank
-nodes of the asserted ones. The build's version goes last into PUBLICATION_GRAPH, and is taken
-out first, so that readers never take half a publication for a finished one.
+nodes of the asserted ones. The set union of the graphs goes into UNION_GRAPH, the default
+graph the remote store queries: a server merging several default graphs itself counts a triple
+once per graph holding it (SPARQL 1.1 Query §13.2 makes the merge a set). The build's version
+goes last into PUBLICATION_GRAPH, and is taken out first, so that readers never take half a
+publication for a finished one.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from secgraph.namespaces import DCTERMS, GENID, GRAPH, OWL, PUBLICATION_GRAPH, XSD
+from secgraph.namespaces import DCTERMS, GENID, GRAPH, OWL, PUBLICATION_GRAPH, UNION_GRAPH, XSD
 from secgraph.sparql_http import Http
 from secgraph.store import Store
 from secgraph.store_remote import RemoteStore
 
 _NT = "application/n-triples"
 _PUBLICATION = str(PUBLICATION_GRAPH)
+_UNION = str(UNION_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,15 @@ class Endpoints:
 
 @dataclass(frozen=True)
 class PublishReport:
-    """What a publication wrote: triples per graph, stale graphs removed, the version."""
+    """What a publication wrote: triples per graph, stale graphs removed, the version, the
+    triples of UNION_GRAPH (each triple of the graphs once)."""
 
     endpoints: Endpoints
     graphs: dict[str, int]
     removed: tuple[str, ...] = ()
     version: str = ""
     via: str = "gsp"
+    union: int = 0
 
     @property
     def triples(self) -> int:
@@ -143,13 +149,17 @@ def publish(
     writer.delete(_PUBLICATION)
     for name, triples in graphs.items():
         writer.put(name, triples)
+    union = list(dict.fromkeys(triple for triples in graphs.values() for triple in triples))
+    writer.put(_UNION, union)
     stale = tuple(name for name in before if name.startswith(str(GRAPH)) and name not in graphs)
     for name in stale:
         writer.delete(name)
     sizes = {name: len(triples) for name, triples in graphs.items()}
     verify_counts(remote, sizes)
-    writer.put(_PUBLICATION, publication_marker(store.version))
-    return PublishReport(endpoints, sizes, stale, store.version, via)
+    if (found := remote.graph_size(_UNION)) != len(union):
+        raise PublishError({_UNION: (len(union), found)})
+    writer.put(_PUBLICATION, publication_marker(store.version, tuple(graphs)))
+    return PublishReport(endpoints, sizes, stale, store.version, via, len(union))
 
 
 def skolemized_graphs(store: Store) -> dict[str, list[ox.Triple]]:
@@ -179,11 +189,15 @@ def verify_counts(remote: Store, expected: Mapping[str, int]) -> None:
         raise PublishError(differences)
 
 
-def publication_marker(version: str) -> list[ox.Triple]:
-    """The content of PUBLICATION_GRAPH: the build's version and when it was published."""
+def publication_marker(version: str, graphs: Sequence[str] = ()) -> list[ox.Triple]:
+    """The content of PUBLICATION_GRAPH: the build's version, when it was published, and the
+    graphs published (``dcterms:hasPart``): a server may hold graphs of its own besides them,
+    e.g. Virtuoso's system graphs."""
     graph = ox.NamedNode(_PUBLICATION)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    parts = ox.NamedNode(str(DCTERMS.hasPart))
     return [
+        *(ox.Triple(graph, parts, ox.NamedNode(name)) for name in graphs),
         ox.Triple(graph, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version)),
         ox.Triple(
             graph,

@@ -101,8 +101,8 @@ def answer_query(store: Store, job: QueryJob) -> QueryAnswer | QueryFailure:
     except ValueError as error:
         return QueryFailure("value", str(error))
     except RuntimeError as error:
-        # pyoxigraph's refusal of what the query names but the engine lacks, e.g. "The custom
-        # function <...> is not supported": the request's fault (400), not a crash of the process.
+        # What pyoxigraph refuses and secgraph.evaluation does not mend (more unknown functions
+        # than it registers): the request's fault (400), not a crash of the query process.
         return QueryFailure("value", str(error))
     try:
         return _serialize(result, job)

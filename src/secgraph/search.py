@@ -134,8 +134,8 @@ class LabelIndex:
         result = store.query(_LABELS_QUERY)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("the label query must return solutions")
-        entries = {
-            (row["x"].value, row["p"].value, row["label"].value): _Entry(
+        entries = {  # one entry per label and language: no store order decides which is kept
+            (row["x"].value, row["p"].value, row["label"].value, row["label"].language): _Entry(
                 iri=row["x"].value,
                 label=row["label"].value,
                 language=row["label"].language or "",
@@ -151,13 +151,15 @@ class LabelIndex:
         query = fold(text)
         if not query:
             return []
-        best: dict[str, tuple[tuple[int, int, int, str], Hit]] = {}
+        best: dict[str, tuple[tuple[int, int, int, str, str, str], Hit]] = {}
         for entry in self._entries:
             how = match(entry.folded, query)
             if how is None:
                 continue
             rank = _PROPERTY_RANK[entry.property]
-            key = (int(how), rank, len(entry.label), entry.folded)
+            # Ties broken by the label and its language, not by the store's order of labels:
+            # every store (embedded, remote) picks the same one.
+            key = (int(how), rank, len(entry.label), entry.folded, entry.label, entry.language)
             if entry.iri not in best or key < best[entry.iri][0]:
                 hit = Hit(entry.iri, entry.label, entry.language, entry.property, how)
                 best[entry.iri] = (key, hit)

@@ -1,7 +1,8 @@
 """The store interface, query-text helpers and the embedded pyoxigraph store; no sources, no HTTP.
 
 ``secgraph.store_remote.RemoteStore`` implements the same interface over the SPARQL 1.1
-Protocol; what both share about query text (dataset clauses, VALUES bindings) lives here.
+Protocol; what both share about query text (VALUES bindings; dataset clauses, from
+``secgraph.query_text``) lives here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from secgraph.evaluation import MergedDatasets, evaluate, needs_merge, requested_dataset
 from secgraph.namespaces import PREFIXES
+from secgraph.query_text import FORM
+from secgraph.query_text import has_dataset_clause as has_dataset_clause  # shared with others
+from secgraph.query_text import mask_sparql as mask_sparql
 from secgraph.sparql_gate import refuse_services
 from secgraph.terms import quads_to_oxigraph
 
@@ -27,13 +32,6 @@ Bindings = Mapping[str, Term]
 DEFAULT_GRAPH = ""
 """Key of the default graph in ``graph_sizes()``."""
 
-# Strings, IRIs and comments can hide the word FROM; blank them before looking for it.
-_HIDING = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.DOTALL,
-)
-_FROM = re.compile(r"(?<![\w:?$.-])FROM(?![\w:.-])", re.IGNORECASE)
-_FORM = re.compile(r"(?<![\w:?$.-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:.-])", re.IGNORECASE)
 _VARNAME = re.compile(r"\w+")  # SPARQL 1.1 Query §19.8 VARNAME, letters, digits and _ only
 
 
@@ -83,23 +81,12 @@ class Store(Protocol):
         ...
 
 
-def has_dataset_clause(sparql: str) -> bool:
-    """Whether a query names its own dataset with FROM / FROM NAMED (SPARQL 1.1 Query §13.2)."""
-    return _FROM.search(_HIDING.sub(" ", sparql)) is not None
-
-
 def serialize_quads(quads: Iterable[ox.Quad], rdf_format: ox.RdfFormat) -> bytes:
     """Write quads; a graph-only format gets the merge of their graphs (each triple once)."""
     if rdf_format.supports_datasets:
         return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
     triples = dict.fromkeys(quad.triple for quad in quads)  # merge graphs, keep order
     return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
-
-
-def mask_sparql(sparql: str) -> str:
-    """``sparql`` with strings, IRIs and comments blanked, same length: keywords and braces
-    found in the result are the query's own, at the same positions."""
-    return _HIDING.sub(lambda match: " " * len(match.group()), sparql)
 
 
 def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
@@ -127,7 +114,7 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
 
 def _where_group_start(masked: str) -> int | None:
     """Index just after the ``{`` opening the query's WHERE group, or None."""
-    form = _FORM.search(masked)
+    form = FORM.search(masked)
     if form is None:
         return None
     position = form.end()
@@ -205,6 +192,8 @@ class OxigraphStore:
         self._union, self._version = union_default_graph, version
         self._writable = writable
         self._read_only = False  # whether _handle was opened read-only by _db()
+        self._merges = MergedDatasets()  # datasets of several default graphs (§13.2)
+        self._generation = 0  # bumped by each replace_quads: a merge of older data is stale
         if handle is not None and union_default_graph and not materialized:
             # Writes into ``handle``: the caller hands the store over. Idempotent (a set).
             handle.update(_MATERIALIZE_UNION)
@@ -332,6 +321,7 @@ class OxigraphStore:
         if self._path is not None and not self._writable:
             raise PermissionError(f"the store at {self._path} was opened read-only")
         database = self._db()
+        self._generation += 1
         removed, added = list(removed), list(added)
         for quad in removed:
             database.remove(quad)
@@ -383,16 +373,22 @@ class OxigraphStore:
         substitutions = (
             {ox.Variable(name): term for name, term in bindings.items()} if bindings else None
         )
+        dataset = requested_dataset(sparql, default_graph_uris or (), named_graph_uris or ())
+        if dataset is not None and needs_merge(dataset[0]):
+            # SPARQL 1.1 Query §13.2: several default graphs make one, their RDF merge.
+            key = (self._version, self._generation)
+            return self._merges.query(self._db(), key, sparql, dataset, substitutions)
         if default_graph_uris or named_graph_uris:
             # SPARQL 1.1 Protocol §2.1.4: protocol graph IRIs override FROM / FROM NAMED.
-            return self._db().query(
+            return evaluate(
+                self._db(),
                 sparql,
                 default_graph=[ox.NamedNode(iri) for iri in default_graph_uris or ()],
                 named_graphs=[ox.NamedNode(iri) for iri in named_graph_uris or ()],
                 substitutions=substitutions,
             )
         # With the union default graph, the default graph already holds it (see _MATERIALIZE_UNION).
-        return self._db().query(sparql, substitutions=substitutions)
+        return evaluate(self._db(), sparql, substitutions=substitutions)
 
     def named_graphs(self) -> list[str]:
         return sorted(str(graph.value) for graph in self._db().named_graphs())
