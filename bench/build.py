@@ -34,8 +34,8 @@ STEPS = ("load", "reason", "validate", "store", "check")
 def child(data_dir: str, reasoner: str, cache_dir: str, store_path: str) -> None:
     """Build once; print {step: [seconds, peak MiB, the step's own peak MiB]} and the triple
     counts as JSON."""
+    from secgraph.build.pipeline import build
     from secgraph.config import Settings
-    from secgraph.pipeline import build
 
     measured: dict[str, list[float]] = {}
     _reset_step_peak()

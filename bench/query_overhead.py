@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from secgraph.build.pipeline import build
 from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES
-from secgraph.pipeline import build
-from secgraph.query_answer import QueryFailure, QueryJob, answer_query
-from secgraph.query_runner import ProcessQueryRunner, QueryLimits
-from secgraph.store import OxigraphStore, Store
+from secgraph.query.answer import QueryFailure, QueryJob, answer_query
+from secgraph.query.runner import ProcessQueryRunner, QueryLimits
+from secgraph.store.embedded import OxigraphStore, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = {

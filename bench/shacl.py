@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def union(data_dir: Path | None) -> tuple[Graph, Graph]:
+    from secgraph.build.load import load_sources
+    from secgraph.build.ontology_closure import closure_key, ontology_closure
+    from secgraph.build.reason import reason
     from secgraph.config import Settings
-    from secgraph.load import load_sources
     from secgraph.namespaces import ONTOLOGY_GRAPH
-    from secgraph.ontology_closure import closure_key, ontology_closure
-    from secgraph.reason import reason
 
     settings = Settings(root=ROOT, data_dir=data_dir) if data_dir else Settings(root=ROOT)
     loaded = load_sources(settings)
@@ -58,7 +58,7 @@ def to_store(graph: Graph) -> ox.Store:
 
 
 def measure(scale: int, pyshacl: bool, work: Path) -> None:
-    from secgraph.validate import validate_graph, validate_store
+    from secgraph.build.validate import validate_graph, validate_store
 
     data_dir = None
     if scale:

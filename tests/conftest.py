@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import ENV_PREFIX, Settings
 from secgraph.namespaces import PREFIXES
-from secgraph.pipeline import BuiltGraph, build
 from secgraph.web import create_app
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from secgraph.jsonld import JsonLdWriter
+from secgraph.describe.jsonld import JsonLdWriter
 
 FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "project" / "ontology"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import sparql_prologue
-from secgraph.pipeline import BuiltGraph
 
 PAIRS = {
     "countries": ("?x a schema:Country", "?x a sg:Country"),

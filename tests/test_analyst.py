@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.namespaces import XSD, shorten
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 REPOSITORY = Path(__file__).parents[1]

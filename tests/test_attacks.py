@@ -1,4 +1,4 @@
-"""An attacker's view of the query gate (secgraph.sparql_gate): no route, spelling or redirect makes
+"""An attacker's view of the query gate (secgraph.sparql.gate): no route, spelling or redirect makes
 the server connect to an address a client names, and no update writes the default graph.
 
 A TCP listener on 127.0.0.1 stands for the target; once each request is answered its accept queue
@@ -23,9 +23,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
-from secgraph.sparql_gate import GateRefusalError, check_update, refuse_services
+from secgraph.sparql.gate import GateRefusalError, check_update, refuse_services
 from secgraph.web import create_app
 from writes_support import AUTH, writable_app
 

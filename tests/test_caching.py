@@ -9,8 +9,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 QUERY = "SELECT ?m WHERE { <https://w3id.org/secgraph/id/sica> ?p ?m } ORDER BY ?m"
@@ -129,7 +129,7 @@ def test_get_sent_like_an_earlier_one_gets_the_same_headers_and_body_undecoded(
     client = _client(settings, store)
     produced = _sent(client, SPELLED, Accept=accept)  # evaluated, then cached
     found = _sent(client, RESPELLED, Accept=accept)  # found by its parsed key
-    monkeypatch.setattr("secgraph.web.sparql.parse_query_request", _undecoded)
+    monkeypatch.setattr("secgraph.web.protocol.sparql.parse_query_request", _undecoded)
     replayed = [_sent(client, raw, Accept=accept) for raw in (SPELLED, RESPELLED)]
     assert store.queries == 1
     for response in (found, *replayed):
@@ -144,7 +144,7 @@ def test_get_sent_like_an_earlier_one_gets_the_same_304(
     client = _client(settings, store)
     etag = _sent(client, SPELLED, Accept=JSON).headers["ETag"]
     by_parsed_key = _sent(client, RESPELLED, Accept=JSON, **{"If-None-Match": etag})
-    monkeypatch.setattr("secgraph.web.sparql.parse_query_request", _undecoded)
+    monkeypatch.setattr("secgraph.web.protocol.sparql.parse_query_request", _undecoded)
     by_request = _sent(client, SPELLED, Accept=JSON, **{"If-None-Match": etag})
     assert by_request.status_code == by_parsed_key.status_code == 304
     assert by_request.data == by_parsed_key.data == b""

@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from secgraph.checks import find_checks, run_checks
+from secgraph.build.checks import find_checks, run_checks
 from secgraph.namespaces import PREFIXES, shorten
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 
 CHECKS = Path(__file__).parents[1] / "ontology" / "checks"
 _TRIG_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())

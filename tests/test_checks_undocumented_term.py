@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from secgraph.namespaces import PREFIXES, shorten
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 
 CHECK = Path(__file__).parents[1] / "ontology" / "checks" / "undocumented-term-violation.rq"
 ONTOLOGY = """

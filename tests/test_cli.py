@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from secgraph.cli import EXIT_INVALID, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, main
-from secgraph.jsonld import JsonLdWriter
-from secgraph.jsonld_context import CONTEXT_URL
+from secgraph.describe.jsonld import JsonLdWriter
+from secgraph.describe.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, sparql_prologue
 
 ROOT = ["--root", str(Path(__file__).parent / "fixtures" / "project")]

@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from secgraph.cli import EXIT_OK, EXIT_REMOTE, EXIT_USAGE, main
 from secgraph.config import Settings, settings_from_env
 from secgraph.namespaces import GRAPH
-from secgraph.store_remote import RemoteStore
+from secgraph.store.remote import RemoteStore
 from secgraph.web import create_app
 from servers import FIXTURE_PROJECT, free_port, oxigraph_server
 

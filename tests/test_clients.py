@@ -20,9 +20,9 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, JSONLD, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.cli import main
 from secgraph.namespaces import ID, INFERRED_GRAPH, sparql_prologue
-from secgraph.pipeline import BuiltGraph
 from servers import FIXTURE_PROJECT, secgraph_server
 
 MEMBERS = sparql_prologue() + "SELECT ?m WHERE { id:sica sg:hasMember ?m } ORDER BY ?m"

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import pytest
 
+from secgraph.build.report import render_settings
 from secgraph.cli import cli
 from secgraph.config import Settings, env_name, find_root, option_docs, settings_from_env
-from secgraph.report import render_settings
 
 README = Path(__file__).parents[1] / "README.md"
 

@@ -1,5 +1,5 @@
 """Conformance gate: the W3C SPARQL query suites against `secgraph serve`, and the entailment tests
-through secgraph.reason, fail on anything outside tests/conformance/expected-failures.txt.
+through secgraph.build.reason, fail on anything outside tests/conformance/expected-failures.txt.
 
 The list is exact: a listed test that passes (or no longer runs) fails the gate too, so the list
 can only shrink. Needs the shared folder beside the project (``../shared/tools/sparql_suite.py``

@@ -15,9 +15,9 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from secgraph.build.pipeline import BuildError, BuiltGraph, build
 from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES, shorten
-from secgraph.pipeline import BuildError, BuiltGraph, build
 
 REPOSITORY = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

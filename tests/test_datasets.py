@@ -8,9 +8,9 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from secgraph.pipeline import BuiltGraph
-from secgraph.query_text import DatasetClauses, dataset_clauses
-from secgraph.store import OxigraphStore
+from secgraph.build.pipeline import BuiltGraph
+from secgraph.sparql.text import DatasetClauses, dataset_clauses
+from secgraph.store.embedded import OxigraphStore
 
 EX = "http://example.org/"
 G1, G2 = "urn:x:g1", "urn:x:g2"

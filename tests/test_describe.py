@@ -8,11 +8,11 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from secgraph.describe import describe, graph_sources
-from secgraph.labels import Labels, pick_label
+from secgraph.build.pipeline import BuiltGraph
+from secgraph.describe.describe import describe, graph_sources
+from secgraph.describe.labels import Labels, pick_label
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, SG
-from secgraph.pipeline import BuiltGraph
-from secgraph.web.negotiation import (
+from secgraph.web.protocol.negotiation import (
     PAGE,
     SINGLE_GRAPH,
     NotAcceptableError,

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
 from rdf_bodies import parse_body
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.namespaces import INFERRED_GRAPH
-from secgraph.pipeline import BuiltGraph
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 from secgraph.web import create_app
-from secgraph.web.dumps import DUMPS, DumpFile
+from secgraph.web.protocol.dumps import DUMPS, DumpFile
 
 
 def _stored(built: BuiltGraph) -> list[ox.Quad]:

@@ -7,7 +7,7 @@ import json
 import pytest
 from flask import Flask
 
-from secgraph.web.errors import ProtocolError, error_response, malformed_query
+from secgraph.web.protocol.errors import ProtocolError, error_response, malformed_query
 
 MESSAGE = "error at 3:7: expected one of OPTIONAL"
 

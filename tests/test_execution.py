@@ -6,8 +6,8 @@ import pytest
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from secgraph.web.execution import OFFERED, _choices
-from secgraph.web.negotiation import NotAcceptableError, choose_format
+from secgraph.web.protocol.execution import OFFERED, _choices
+from secgraph.web.protocol.negotiation import NotAcceptableError, choose_format
 
 ACCEPTS = [
     None,

@@ -9,12 +9,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import AddFile
+from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import Settings
-from secgraph.describe import INFERRED, Statement
-from secgraph.explain import explain
-from secgraph.pipeline import BuiltGraph, build
+from secgraph.describe.describe import INFERRED, Statement
+from secgraph.describe.explain import explain
 from secgraph.web import create_app
-from secgraph.web.pages import external_links
+from secgraph.web.pages.pages import external_links
 
 SG = "https://w3id.org/secgraph/ontology#"
 ID = "https://w3id.org/secgraph/id/"

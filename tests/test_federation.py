@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
-from secgraph.sparql_gate import GateRefusalError
+from secgraph.query.federation import FederationError, FederationPolicy, find_service_blocks
+from secgraph.sparql.gate import GateRefusalError
 from secgraph.web import create_app
-from secgraph.web.federation import FederationError, FederationPolicy, find_service_blocks
 from servers import FIXTURE_PROJECT, oxigraph_command, oxigraph_server
 
 JSON = "application/sparql-results+json"

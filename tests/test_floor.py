@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.jsonld import JsonLdWriter
-from secgraph.jsonld_context import CONTEXT_URL
+from secgraph.describe.jsonld import JsonLdWriter
+from secgraph.describe.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import ID
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent

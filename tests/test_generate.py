@@ -8,9 +8,9 @@ from types import ModuleType
 
 import pytest
 
+from secgraph.build.load import load_sources
+from secgraph.build.pipeline import build
 from secgraph.config import Settings
-from secgraph.load import load_sources
-from secgraph.pipeline import build
 from test_reason_fast import assert_same_inferences
 
 ROOT = Path(__file__).parents[1]

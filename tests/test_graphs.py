@@ -12,8 +12,8 @@ from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
 from rdf_bodies import parse_body
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from secgraph.pipeline import BuiltGraph
 from secgraph.terms import quad_to_rdflib
 
 GRAPH_FORMATS = [

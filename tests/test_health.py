@@ -14,9 +14,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 from servers import secgraph_server
 from test_limits import PATHOLOGICAL

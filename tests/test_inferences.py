@@ -14,8 +14,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.term import BNode
 
+from secgraph.build.load import load_sources
+from secgraph.build.pipeline import BuildError, BuiltGraph, build
 from secgraph.config import Settings
-from secgraph.load import load_sources
 from secgraph.namespaces import (
     ID,
     INFERRED_GRAPH,
@@ -25,8 +26,7 @@ from secgraph.namespaces import (
     shorten,
     sparql_prologue,
 )
-from secgraph.pipeline import BuildError, BuiltGraph, build
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 from secgraph.terms import quads_to_oxigraph, to_rdflib
 
 REPOSITORY = Path(__file__).parents[1]

@@ -14,9 +14,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.jsonld import JsonLdInputError, JsonLdWriter, dump_jsonld
-from secgraph.jsonld_context import (
+from secgraph.describe.jsonld import JsonLdInputError, JsonLdWriter, dump_jsonld
+from secgraph.describe.jsonld_context import (
     CONTEXT_URL,
     VERSION,
     build_context,
@@ -24,7 +25,6 @@ from secgraph.jsonld_context import (
     render_context,
 )
 from secgraph.namespaces import ID, SG
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def test_the_kept_context_is_the_one_the_ontology_gives() -> None:
     kept = context_file(REPO / "ontology")
     built = build_context(sorted((REPO / "ontology").glob("*.ttl")))
     assert kept.read_text(encoding="utf-8") == render_context(built), (
-        "regenerate with `python -m secgraph.jsonld_context` under a new VERSION"
+        "regenerate with `python -m secgraph.describe.jsonld_context` under a new VERSION"
     )
 
 
@@ -161,7 +161,7 @@ def test_context_is_served_with_its_media_type_and_cors(client: FlaskClient) -> 
 def test_kept_context_file_is_what_is_served(tmp_path: Path) -> None:
     settings = Settings(root=REPO)
     store = ox.Store()
-    from secgraph.store import OxigraphStore
+    from secgraph.store.embedded import OxigraphStore
 
     app = create_app(settings, OxigraphStore(store))
     served = app.test_client().get(f"/context/{VERSION}.jsonld").get_data()

@@ -17,14 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from secgraph import query_runner
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
-from secgraph.query_answer import QueryJob
-from secgraph.query_runner import ProcessQueryRunner, QueryLimits, QueryTimeoutError, runner_for
-from secgraph.store import OxigraphStore
+from secgraph.query import runner as query_runner
+from secgraph.query.answer import QueryJob
+from secgraph.query.runner import ProcessQueryRunner, QueryLimits, QueryTimeoutError, runner_for
+from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
-from secgraph.web.execution import TRUNCATED_HEADER
+from secgraph.web.protocol.execution import TRUNCATED_HEADER
 
 # Four-way cross product of every triple: |G|^4 rows to count, far beyond any time limit here.
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -246,7 +246,7 @@ def test_job_answered_quickly_is_answered_in_process_next_time_with_the_same_ans
     try:
         in_a_process = runner.run(job)
         assert runner.is_cheap(job)
-        monkeypatch.setattr("secgraph.query_process.QueryProcess.run", _NoPipe())
+        monkeypatch.setattr("secgraph.query.process.QueryProcess.run", _NoPipe())
         assert runner.run(job) == in_a_process  # kind, media type, body and truncation
     finally:
         runner.close()

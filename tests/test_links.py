@@ -13,9 +13,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from secgraph.load import read_quads
+from secgraph.build.load import read_quads
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import GRAPH, ID, SG
-from secgraph.pipeline import BuiltGraph
 
 LINKS = Path(__file__).parents[1] / "data" / "links.trig"
 SPANISH_NAME = (RDFS.label,)

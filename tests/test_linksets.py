@@ -11,10 +11,10 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, URIRef
 
-from secgraph import links
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
+from secgraph.describe import links
 from secgraph.namespaces import BASE, DCTERMS, ID, INFERRED_GRAPH, LINK_TARGETS, RDF, SG, SKOS, VOID
-from secgraph.pipeline import BuiltGraph
 from secgraph.terms import quad_to_rdflib
 from secgraph.web import create_app
 

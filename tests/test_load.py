@@ -9,8 +9,8 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
+from secgraph.build.load import SourceError, find_sources, fingerprint, load_sources, read_rdf_file
 from secgraph.config import Settings
-from secgraph.load import SourceError, find_sources, fingerprint, load_sources, read_rdf_file
 from secgraph.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, SG
 
 

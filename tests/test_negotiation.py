@@ -13,7 +13,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from secgraph.namespaces import FORMATS, ID
-from secgraph.web.negotiation import (
+from secgraph.web.protocol.negotiation import (
     ALL_FORMATS,
     BOOLEAN_FORMATS,
     GRAPH_FORMATS,

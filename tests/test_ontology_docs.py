@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.labels import Labels
-from secgraph.ontology_docs import class_tree, property_docs
-from secgraph.pipeline import BuiltGraph
+from secgraph.describe.labels import Labels
+from secgraph.describe.ontology_docs import class_tree, property_docs
 from secgraph.web import create_app
 
 SG = "https://w3id.org/secgraph/ontology#"

@@ -8,13 +8,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import RDF, RDFS, XSD
 
+from secgraph.build.load import SourceError, load_sources
+from secgraph.build.pipeline import BuildError, BuiltGraph, _reason, build
+from secgraph.build.reason import InconsistencyError
+from secgraph.build.validate import ValidationReport, validate_graph, validate_triples
 from secgraph.config import Settings, settings_from_env
-from secgraph.load import SourceError, load_sources
 from secgraph.namespaces import GRAPH, ID, SG, sparql_prologue
-from secgraph.pipeline import BuildError, BuiltGraph, _reason, build
-from secgraph.reason import InconsistencyError
 from secgraph.terms import graph_from_triples
-from secgraph.validate import ValidationReport, validate_graph, validate_triples
 
 
 def test_build_records_counts_and_timings(built: BuiltGraph) -> None:

@@ -14,7 +14,12 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from secgraph.namespaces import GRAPH, ID
-from secgraph.web.negotiation import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTIONS_FORMATS, Format
+from secgraph.web.protocol.negotiation import (
+    BOOLEAN_FORMATS,
+    GRAPH_FORMATS,
+    SOLUTIONS_FORMATS,
+    Format,
+)
 from test_sparql import (
     ASK,
     CONSTRUCT,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, RDFS, SG
-from secgraph.pipeline import BuiltGraph, build
-from secgraph.publish import Endpoints, PublishError, publish, verify_counts
-from secgraph.store_remote import RemoteStore
+from secgraph.store.publish import Endpoints, PublishError, publish, verify_counts
+from secgraph.store.remote import RemoteStore
 from servers import oxigraph_server
 
 

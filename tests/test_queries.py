@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import XSD, shorten
-from secgraph.pipeline import BuiltGraph
 
 QUERIES = Path(__file__).parents[1] / "queries"
 HEADER = re.compile(r"\A# title: \S[^\n]*\n# question: \S[^\n]*\n")

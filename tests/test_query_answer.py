@@ -10,10 +10,9 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from secgraph.evaluation import MAX_UNSUPPORTED_FUNCTIONS
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import XSD
-from secgraph.pipeline import BuiltGraph
-from secgraph.query_answer import (
+from secgraph.query.answer import (
     RESULTS_JSON,
     QueryAnswer,
     QueryFailure,
@@ -21,7 +20,8 @@ from secgraph.query_answer import (
     answer_query,
     results_json,
 )
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
+from secgraph.store.evaluation import MAX_UNSUPPORTED_FUNCTIONS
 
 EX = "https://example.org/"
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 QUERIES = Path(__file__).parents[1] / "queries"

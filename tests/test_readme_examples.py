@@ -17,8 +17,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 from servers import oxigraph_command, oxigraph_server
 

@@ -9,11 +9,11 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from secgraph.build.load import load_sources
+from secgraph.build.noise import noise_reason, noise_reason_of
+from secgraph.build.reason import InconsistencyError, Inference, reason
 from secgraph.config import Settings
-from secgraph.load import load_sources
 from secgraph.namespaces import ID, INFERRED_GRAPH, SG
-from secgraph.noise import noise_reason, noise_reason_of
-from secgraph.reason import InconsistencyError, Inference, reason
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from secgraph import ontology_closure as closures
+from secgraph.build import ontology_closure as closures
+from secgraph.build.load import LoadedSources, load_sources
+from secgraph.build.ontology_closure import closure_key, ontology_closure
+from secgraph.build.reason import InconsistencyError, Inference, reason
 from secgraph.config import Settings
-from secgraph.load import LoadedSources, load_sources
 from secgraph.namespaces import ID, SG
-from secgraph.ontology_closure import closure_key, ontology_closure
-from secgraph.reason import InconsistencyError, Inference, reason
 
 SHIPPED = Path(__file__).parents[1]
 

@@ -17,13 +17,13 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.examples import load_examples
+from secgraph.describe.examples import load_examples
 from secgraph.namespaces import ID
-from secgraph.pipeline import BuiltGraph
-from secgraph.publish import Endpoints, publish
-from secgraph.store import Store
-from secgraph.store_remote import RemoteStore
+from secgraph.store.embedded import Store
+from secgraph.store.publish import Endpoints, publish
+from secgraph.store.remote import RemoteStore
 from secgraph.web import create_app
 from servers import oxigraph_server
 from virtuoso import VirtuosoServer, virtuoso_server

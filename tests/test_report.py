@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from secgraph.build.report import render_settings, render_solutions, render_table
 from secgraph.config import OptionDoc
 from secgraph.namespaces import ID, shorten
-from secgraph.report import render_settings, render_solutions, render_table
 
 
 def test_table_columns_align_under_their_header() -> None:

@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
-from secgraph.query_answer import QueryJob
-from secgraph.query_runner import ProcessQueryRunner, QueryLimits
-from secgraph.sparql_gate import GateRefusalError, check_nesting
-from secgraph.store import OxigraphStore
+from secgraph.query.answer import QueryJob
+from secgraph.query.runner import ProcessQueryRunner, QueryLimits
+from secgraph.sparql.gate import GateRefusalError, check_nesting
+from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

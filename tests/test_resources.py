@@ -12,13 +12,13 @@ from werkzeug.test import TestResponse
 
 from html_tree import parse_html, text_of
 from rdf_bodies import parse_body
+from secgraph.build.pipeline import BuiltGraph
+from secgraph.build.shapes import load_shapes_store
 from secgraph.config import Settings
 from secgraph.namespaces import BASE, GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDFS, SG
-from secgraph.pipeline import BuiltGraph
-from secgraph.shapes import load_shapes_store
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 from secgraph.web import create_app
-from secgraph.web.links import path_for_iri
+from secgraph.web.protocol.links import path_for_iri
 
 REPOSITORY = Path(__file__).parents[1]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

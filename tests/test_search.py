@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from secgraph.build.pipeline import BuiltGraph
+from secgraph.describe.search import SPARQL_RECIPE, LabelIndex, Match, fold, match
 from secgraph.namespaces import RDFS, SKOS
-from secgraph.pipeline import BuiltGraph
-from secgraph.search import SPARQL_RECIPE, LabelIndex, Match, fold, match
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 
 EX = "https://example.org/"
 

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import settings_from_env
 from secgraph.namespaces import ENTAILMENT, FORMATS, ID, OWL_PROFILE, RDF, RDFS, SD, SG, VOID
-from secgraph.pipeline import BuiltGraph, build
-from secgraph.store import DEFAULT_GRAPH
+from secgraph.store.embedded import DEFAULT_GRAPH
 from secgraph.terms import quad_to_rdflib
 from secgraph.web import create_app
 

@@ -16,14 +16,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
+from secgraph.build.load import LoadedSources, load_sources
+from secgraph.build.ontology_closure import closure_key, ontology_closure
+from secgraph.build.reason import reason
+from secgraph.build.shacl_sparql import UnsupportedShapeError, compile_shapes
+from secgraph.build.validate import ValidationReport, validate_graph, validate_store
 from secgraph.config import Settings
-from secgraph.load import LoadedSources, load_sources
 from secgraph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG
-from secgraph.ontology_closure import closure_key, ontology_closure
-from secgraph.reason import reason
-from secgraph.shacl_sparql import UnsupportedShapeError, compile_shapes
 from secgraph.terms import to_oxigraph
-from secgraph.validate import ValidationReport, validate_graph, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "tests" / "data"

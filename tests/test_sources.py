@@ -15,8 +15,8 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
+from secgraph.build.load import load_sources
 from secgraph.config import Settings
-from secgraph.load import load_sources
 from secgraph.namespaces import SG, shorten
 
 REPOSITORY = Path(__file__).parents[1]

@@ -10,9 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from secgraph.build.pipeline import build
 from secgraph.config import settings_from_env
 from secgraph.namespaces import GRAPH, ID, SG, sparql_prologue
-from secgraph.pipeline import build
 from secgraph.web import create_app
 
 JSON = "application/sparql-results+json"

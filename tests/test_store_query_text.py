@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 
 from secgraph.namespaces import GENID
-from secgraph.store import with_values
-from secgraph.store_remote import skolem_aware
+from secgraph.store.embedded import with_values
+from secgraph.store.remote import skolem_aware
 
 EX = "http://example.com/"
 A, B, P = (ox.NamedNode(EX + name) for name in ("a", "b", "p"))

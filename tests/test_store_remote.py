@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import GENID, GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDFS
 from secgraph.namespaces import sparql_prologue as prologue
-from secgraph.pipeline import BuiltGraph
-from secgraph.publish import Endpoints, PublishReport, publish
-from secgraph.sparql_http import RemoteError
-from secgraph.store import Store
-from secgraph.store_remote import RemoteStore
+from secgraph.sparql.client import RemoteError
+from secgraph.store.embedded import Store
+from secgraph.store.publish import Endpoints, PublishReport, publish
+from secgraph.store.remote import RemoteStore
 from servers import free_port, oxigraph_server
 
 QUERIES = {

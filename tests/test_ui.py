@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
 
 ROOT = Path(__file__).parents[1]

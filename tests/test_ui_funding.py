@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, RDF, RDFS, SG
-from secgraph.pipeline import BuiltGraph
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
-from secgraph.web.funding import FUNDING_AROUND, FUNDING_QUERY, has_funding
+from secgraph.web.pages.funding import FUNDING_AROUND, FUNDING_QUERY, has_funding
 
 ROOT = Path(__file__).parents[1]
 CARSI = "https://w3id.org/secgraph/id/carsi"

@@ -1,5 +1,5 @@
 """Resource pages over the shipped graph: each fact with its source and quotes beside it, links to
-the views that fit; and the placing of citations beside rows (secgraph.web.citing)."""
+the views that fit; and the placing of citations beside rows (secgraph.web.pages.citing)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from html_tree import parse_html, text_of
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
-from secgraph.pipeline import BuiltGraph
 from secgraph.web import create_app
-from secgraph.web.citing import citations_for
-from secgraph.web.pages import Cited
-from secgraph.web.terms import Provenance, Row, Shown
+from secgraph.web.pages.citing import citations_for
+from secgraph.web.pages.pages import Cited
+from secgraph.web.pages.terms import Provenance, Row, Shown
 
 ROOT = Path(__file__).parents[1]
 FACT_SHEET = "https://w3id.org/secgraph/id/source-carsi-fact-sheet-2012"

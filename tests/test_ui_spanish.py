@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from html_tree import parse_html, text_of
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, RDF, RDFS, SG, SKOS
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 
 US, SICA, GUATEMALA_CITY = ID["united-states"], ID["sica"], ID["guatemala-city"]

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from secgraph.uploads import UploadError, parse_upload
+from secgraph.write.uploads import UploadError, parse_upload
 from writes_support import AUTH, EDITS, PREFIXES, listener, writable_app
 
 RDF_XML = "application/rdf+xml"

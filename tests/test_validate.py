@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
 
+from secgraph.build.load import load_sources
+from secgraph.build.validate import ValidationReport, Violation, validate_graph
 from secgraph.config import Settings
-from secgraph.load import load_sources
 from secgraph.namespaces import ID, SG
-from secgraph.validate import ValidationReport, Violation, validate_graph
 
 
 def _shapes(settings: Settings) -> Graph:

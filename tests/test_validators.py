@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
+from secgraph.build.pipeline import build
 from secgraph.config import Settings
-from secgraph.pipeline import build
 from secgraph.web import create_app
 
 # One URL per kind of derived document: a dump, a resource twin, a named graph, the VoID.

@@ -11,12 +11,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from rdf_bodies import parse_body
+from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.namespaces import DCAT, DCTERMS, GRAPH, ID, RDF, SG, VOID
-from secgraph.pipeline import BuiltGraph
 from secgraph.terms import quad_to_rdflib
 from secgraph.web import create_app
-from secgraph.web.dumps import DUMPS
+from secgraph.web.protocol.dumps import DUMPS
 
 DATASET = URIRef("http://localhost/.well-known/void#dataset")
 

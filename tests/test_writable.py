@@ -10,11 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from secgraph.candidate import RejectedEditError
-from secgraph.journal import Edit, Journal, JournalError, journal_path
-from secgraph.pipeline import BuildError
+from secgraph.build.pipeline import BuildError
 from secgraph.web import create_app
-from secgraph.writable import open_writable, stamp_path
+from secgraph.write.candidate import RejectedEditError
+from secgraph.write.journal import Edit, Journal, JournalError, journal_path
+from secgraph.write.writable import open_writable, stamp_path
 from writes_support import AUTH, EDITS, insert, writable_settings
 
 PANAMA = 'id:panama a sg:Country ; rdfs:label "Panama"@en .'

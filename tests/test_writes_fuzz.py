@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secgraph.uploads import UPLOAD_FORMATS
+from secgraph.write.uploads import UPLOAD_FORMATS
 from writes_support import AUTH, EDITS, insert, writable_app
 
 FUZZ = settings(

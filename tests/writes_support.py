@@ -13,7 +13,7 @@ from flask import Flask
 
 from secgraph.config import Settings
 from secgraph.web import create_app
-from secgraph.writable import open_writable
+from secgraph.write.writable import open_writable
 
 TOKEN = "test-write-token-0123456789"  # noqa: S105 (a test fixture, not a secret)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -4,7 +4,7 @@ Measurement, not a unit test. The W3C harness (../shared/tools/sparql_suite.py) 
 sparql11/entailment tests; this endpoint does reason, so this script runs those whose regime it
 claims: RDFS, or the OWL 2 RDF-Based Semantics when the OWL 2 RL profile is among the test's
 profiles. Each test's data goes through the same steps as the project build (load ->
-secgraph.reason.reason -> an OxigraphStore whose default graph is the union of the asserted
+secgraph.build.reason.reason -> an OxigraphStore whose default graph is the union of the asserted
 and the inferred graph); the query runs in process and its answer is compared with the
 expected one by the harness's own comparison (rdflib, multiset, blank-node mapping).
 
@@ -27,10 +27,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from secgraph.load import read_quads
+from secgraph.build.load import read_quads
+from secgraph.build.reason import InconsistencyError, reason
 from secgraph.namespaces import ENTAILMENT, INFERRED_GRAPH, OWL_PROFILE, SD
-from secgraph.reason import InconsistencyError, reason
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 from secgraph.terms import quads_to_oxigraph
 
 CLAIMED = {ENTAILMENT.RDFS: "RDFS", ENTAILMENT["OWL-RDF-Based"]: "OWL-RDF-Based"}

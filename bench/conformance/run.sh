@@ -49,7 +49,7 @@ echo "== the same suites, FROM / FROM NAMED graphs preloaded as named graphs"
 echo "== SPARQL 1.1 Protocol and Service Description tests (query operation)"
 "$python" "$here/protocol.py" --suite "$shared/w3c-sparql" --report var/conformance/protocol.json
 
-echo "== SPARQL 1.1 entailment regime tests (RDFS, OWL RL), through secgraph.reason"
+echo "== SPARQL 1.1 entailment regime tests (RDFS, OWL RL), through secgraph.build.reason"
 "$python" "$here/entailment.py" --suite "$shared/w3c-sparql" \
   --report var/conformance/entailment.json
 

@@ -29,9 +29,9 @@ from pathlib import Path
 import requests
 from rdflib import Graph
 
+from secgraph.build.load import load_sources
+from secgraph.build.validate import validate_graph
 from secgraph.config import Settings
-from secgraph.load import load_sources
-from secgraph.validate import validate_graph
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TOKEN = "crash-bench-token"  # noqa: S105 (a local benchmark, not a secret)

@@ -11,23 +11,24 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from secgraph import __version__, links
-from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
-from secgraph.jsonld import JsonLdWriter, dump_jsonld
-from secgraph.namespaces import INFERRED_GRAPH, shorten
-from secgraph.pipeline import BuildError, BuiltGraph, build
-from secgraph.progress import BuildProgress
-from secgraph.publish import Endpoints, PublishError, PublishReport, publish
-from secgraph.report import (
+from secgraph import __version__
+from secgraph.build.pipeline import BuildError, BuiltGraph, build
+from secgraph.build.report import (
     render_build_error,
     render_check,
     render_settings,
     render_solutions,
     render_table,
 )
-from secgraph.sparql_http import RemoteError
-from secgraph.store import Store
-from secgraph.store_remote import RemoteStore
+from secgraph.config import Settings, env_name, option_docs, option_help, settings_from_env
+from secgraph.describe import links
+from secgraph.describe.jsonld import JsonLdWriter, dump_jsonld
+from secgraph.namespaces import INFERRED_GRAPH, shorten
+from secgraph.progress import BuildProgress
+from secgraph.sparql.client import RemoteError
+from secgraph.store.embedded import Store
+from secgraph.store.publish import Endpoints, PublishError, PublishReport, publish
+from secgraph.store.remote import RemoteStore
 
 EXIT_OK, EXIT_INVALID, EXIT_SOURCE, EXIT_USAGE, EXIT_REMOTE = 0, 1, 2, 64, 69
 EXIT_CODES = (
@@ -187,7 +188,7 @@ def export(
     settings = _settings(ctx, store_path=store_path)
     built = _build(ctx, settings)
     excluded = [str(INFERRED_GRAPH)] if asserted_only else []
-    if format_name == "jsonld":  # compacted with the versioned context (secgraph.jsonld)
+    if format_name == "jsonld":  # compacted with the versioned context (secgraph.describe.jsonld)
         writer = JsonLdWriter.for_ontology(settings.ontology_dir)
         data = dump_jsonld(built.store, writer, excluded)
     else:
@@ -240,7 +241,7 @@ def serve(ctx: click.Context, /, **server: Any) -> None:
 
 def _open_writable(ctx: click.Context, settings: Settings) -> Store:
     """The store with its edit journal replayed; or exit 1/2 saying which edit broke what."""
-    from secgraph.writable import open_writable
+    from secgraph.write.writable import open_writable
 
     try:
         store = open_writable(settings)

@@ -1,5 +1,5 @@
 """The shape of a request the core refuses before touching data: HTTP status, code, message,
-and where in the client's text; the web layer renders it (secgraph.web.editing)."""
+and where in the client's text; the web layer renders it (secgraph.web.protocol.editing)."""
 
 from __future__ import annotations
 

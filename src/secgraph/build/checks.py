@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 # A check file opens with "# title: ..." (see ontology/checks/*.rq).
 _TITLE = re.compile(r"^#\s*title:\s*(.+)$", re.MULTILINE)

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from secgraph import __version__
-from secgraph.noise import noise_reason
+from secgraph.build.noise import noise_reason
 from secgraph.terms import to_oxigraph
 
 # Closures already read or computed by this process, by closure_key: the key covers every input

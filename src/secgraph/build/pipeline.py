@@ -13,9 +13,8 @@ from time import perf_counter
 import pyoxigraph as ox
 
 from secgraph import __version__
-from secgraph.checks import CheckReport, find_checks, run_checks
-from secgraph.config import Settings
-from secgraph.load import (
+from secgraph.build.checks import CheckReport, find_checks, run_checks
+from secgraph.build.load import (
     LoadedSources,
     SourceError,
     SourceFiles,
@@ -25,12 +24,13 @@ from secgraph.load import (
     load_sources,
     read_rdf_file,
 )
+from secgraph.build.ontology_closure import closure_key, ontology_closure
+from secgraph.build.reason import InconsistencyError, Inference, reason
+from secgraph.build.validate import ValidationReport, validate_triples
+from secgraph.config import Settings
 from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
-from secgraph.ontology_closure import closure_key, ontology_closure
 from secgraph.progress import StepListener
-from secgraph.reason import InconsistencyError, Inference, reason
-from secgraph.store import OxigraphStore, Store
-from secgraph.validate import ValidationReport, validate_triples
+from secgraph.store.embedded import OxigraphStore, Store
 
 Stamp = tuple[str, datetime | None]
 """The data's version (content hash of the sources) and time (newest source file)."""
@@ -43,7 +43,7 @@ SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {
 
 
 def describe_cause(cause: SourceError | InconsistencyError | ValidationReport | CheckReport) -> str:
-    """One readable message for what stopped a build (or, in secgraph.candidate, an edit)."""
+    """One readable message for what stopped a build (or, in secgraph.write.candidate, an edit)."""
     if isinstance(cause, ValidationReport):
         return f"{len(cause.results)} SHACL result(s):\n{cause.to_text()}"
     if isinstance(cause, CheckReport):

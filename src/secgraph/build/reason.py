@@ -18,9 +18,9 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from secgraph.build.noise import NOISE, noise_reason, noise_reason_of
+from secgraph.build.rules import ContradictionError, UnsupportedSchemaError, materialize, to_triples
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from secgraph.noise import NOISE, noise_reason, noise_reason_of
-from secgraph.rules import ContradictionError, UnsupportedSchemaError, materialize, to_triples
 from secgraph.terms import (
     dataset_from_quads,
     graph_from_triples,
@@ -88,7 +88,7 @@ def reason(
 ) -> Inference:
     """Materialize the OWL 2 RL closure of the union of the ``asserted`` quads (or Dataset).
 
-    ``reasoner="fast"`` runs secgraph.rules over ``ontology_closure`` (what owlrl adds to
+    ``reasoner="fast"`` runs secgraph.build.rules over ``ontology_closure`` (what owlrl adds to
     ONTOLOGY_GRAPH alone); it steps aside for owlrl when the schema uses a construct the rules do
     not cover and for the report when the graph is inconsistent, so both give the same answer.
 

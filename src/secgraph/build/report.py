@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
+from secgraph.build.pipeline import BuildError, BuiltGraph
+from secgraph.build.validate import ValidationReport, Violation
 from secgraph.config import OptionDoc
 from secgraph.namespaces import shorten
-from secgraph.pipeline import BuildError, BuiltGraph
-from secgraph.store import DEFAULT_GRAPH
-from secgraph.validate import ValidationReport, Violation
+from secgraph.store.embedded import DEFAULT_GRAPH
 
 
 def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

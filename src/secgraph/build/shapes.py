@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 from rdflib import URIRef
 
+from secgraph.build.load import SourceError, SourceFiles, find_sources, read_quads
 from secgraph.config import Settings
-from secgraph.load import SourceError, SourceFiles, find_sources, read_quads
 from secgraph.namespaces import SHAPES
-from secgraph.store import OxigraphStore
+from secgraph.store.embedded import OxigraphStore
 from secgraph.terms import RdflibQuad, quads_to_oxigraph
 
 SHAPES_DOCUMENT = str(SHAPES).rstrip("#")

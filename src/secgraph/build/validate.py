@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from secgraph.shacl_sparql import Result, UnsupportedShapeError, compile_shapes
+from secgraph.build.shacl_sparql import Result, UnsupportedShapeError, compile_shapes
 from secgraph.terms import OxTerm, graph_from_triples, to_rdflib
 
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from secgraph.describe import graph_sources
-from secgraph.links import LINK_PREDICATES, LinkCount, count_links
+from secgraph.describe.describe import graph_sources
+from secgraph.describe.links import LINK_PREDICATES, LinkCount, count_links
 from secgraph.namespaces import (
     DCAT,
     DCTERMS,
@@ -27,7 +27,7 @@ from secgraph.namespaces import (
     XSD,
     sparql_prologue,
 )
-from secgraph.store import DEFAULT_GRAPH, Store
+from secgraph.store.embedded import DEFAULT_GRAPH, Store
 
 TITLE = "secgraph"
 DESCRIPTION = (

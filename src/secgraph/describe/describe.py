@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 Subject = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

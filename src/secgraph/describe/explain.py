@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.describe import Statement
+from secgraph.describe.describe import Statement
 from secgraph.namespaces import sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 # Rule names from OWL 2 Profiles §4.3, tables 5-9 (prp-inv, prp-spo1, prp-spo2, prp-symp,
 # prp-trp, prp-eqp, cax-sco, prp-dom, prp-rng), in the order a reader finds most telling.

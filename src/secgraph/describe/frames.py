@@ -13,9 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from secgraph.jsonld import JsonLdWriter
+from secgraph.describe.jsonld import JsonLdWriter
 from secgraph.namespaces import sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 # Citations (prov:qualifiedDerivation) are left out: a frame is a reading view; the resource's
 # own JSON-LD and the dumps carry every statement with its citations.

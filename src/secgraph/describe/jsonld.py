@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
-from secgraph.jsonld_context import CONTEXT_URL, build_context, context_file, read_context
-from secgraph.store import Store
+from secgraph.describe.jsonld_context import CONTEXT_URL, build_context, context_file, read_context
+from secgraph.store.embedded import Store
 
 _NQUADS = "application/n-quads"
 

@@ -6,7 +6,7 @@ few external terms the data uses (``label``, ``altLabel``, ``memberOf``, ``sourc
 A published context never changes: a change of keys is a new version and a new file, so the
 test that compares the file with ``build_context`` fails until the version is raised.
 
-    python -m secgraph.jsonld_context > ontology/context/secgraph-1.1.0.jsonld
+    python -m secgraph.describe.jsonld_context > ontology/context/secgraph-1.1.0.jsonld
 """
 
 from __future__ import annotations

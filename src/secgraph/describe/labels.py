@@ -12,7 +12,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from secgraph.namespaces import DCTERMS, FOAF, RDFS, SCHEMA, SKOS, shorten, sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 _V = TypeVar("_V")
 # Label properties, best first; skos:prefLabel also yields rdfs:label by reasoning, but a

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
+from secgraph.build.report import render_table
 from secgraph.namespaces import (
     BASE,
     ID,
@@ -22,8 +23,7 @@ from secgraph.namespaces import (
     shorten,
     sparql_prologue,
 )
-from secgraph.report import render_table
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 LINK_PREDICATES = (str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs))
 """Properties that link an entity to the same thing in another graph."""

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.labels import Labels
+from secgraph.describe.labels import Labels
 from secgraph.namespaces import ONTOLOGY_GRAPH, sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 _CLASSES = (
     sparql_prologue()

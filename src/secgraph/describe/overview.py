@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from secgraph.namespaces import SG, sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 # Classes of the secgraph vocabulary only: owl:Thing, rdfs:Resource and the classes that
 # reasoning adds from other vocabularies would drown the ones people look for.

@@ -15,7 +15,7 @@ from enum import IntEnum
 import pyoxigraph as ox
 
 from secgraph.namespaces import RDFS, SKOS, shorten, sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 LANGUAGES = ("en", "es")
 """Label languages searched, besides labels without a language tag."""

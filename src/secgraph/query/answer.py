@@ -1,6 +1,6 @@
 """Evaluate one query and serialize its result, capped at a row limit; no processes, no HTTP.
 
-This is the work a query process does (``secgraph.query_runner``): what crosses the pipe is a
+This is the work a query process does (``secgraph.query.runner``): what crosses the pipe is a
 ``QueryJob`` in and a ``QueryAnswer`` or ``QueryFailure`` out, plain picklable values.
 """
 
@@ -15,8 +15,8 @@ from typing import Literal, NoReturn
 import pyoxigraph as ox
 
 from secgraph.namespaces import PREFIXES, XSD
-from secgraph.sparql_gate import GateRefusalError
-from secgraph.store import Store
+from secgraph.sparql.gate import GateRefusalError
+from secgraph.store.embedded import Store
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 RESULTS_JSON = "application/sparql-results+json"
@@ -73,7 +73,7 @@ class QueryFailure:
     message: str
     status: int = 400
     code: str = ""
-    """With ``refused``: the gate's HTTP status and error code (secgraph.sparql_gate)."""
+    """With ``refused``: the gate's HTTP status and error code (secgraph.sparql.gate)."""
 
     def raise_error(self) -> NoReturn:
         """Raise the exception the store itself would have raised."""
@@ -101,8 +101,8 @@ def answer_query(store: Store, job: QueryJob) -> QueryAnswer | QueryFailure:
     except ValueError as error:
         return QueryFailure("value", str(error))
     except RuntimeError as error:
-        # What pyoxigraph refuses and secgraph.evaluation does not mend (more unknown functions
-        # than it registers): the request's fault (400), not a crash of the query process.
+        # What pyoxigraph refuses and secgraph.store.evaluation does not mend (more unknown
+        # functions than it registers): the request's fault (400), not a crash of the query process.
         return QueryFailure("value", str(error))
     try:
         return _serialize(result, job)

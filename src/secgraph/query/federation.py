@@ -4,7 +4,7 @@ redirects) and join their results back in as VALUES, so the engine itself never 
 
 Oxigraph evaluates SERVICE by fetching any URL a query names, from inside this host (request
 forgery), with no hook to restrict it; so no query that still holds SERVICE reaches the engine
-(``secgraph.sparql_gate.refuse_services`` stands in front of every store as well).
+(``secgraph.sparql.gate.refuse_services`` stands in front of every store as well).
 Nothing here knows about Flask; the endpoint maps the errors below to HTTP answers.
 """
 
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.sparql_gate import (
+from secgraph.sparql.client import Http, RemoteError
+from secgraph.sparql.gate import (
     Service,
     declared_base,
     declared_prefixes,
@@ -25,7 +26,6 @@ from secgraph.sparql_gate import (
     refuse_services,
     services,
 )
-from secgraph.sparql_http import Http, RemoteError
 
 _RESULTS_JSON = "application/sparql-results+json"
 

@@ -5,7 +5,7 @@ In-memory data (an in-memory store, the writable store's served copy) is shared 
 forked from the serving process, copy-on-write; the child never touches RocksDB. An on-disk
 store cannot be shared that way: RocksDB's threads do not survive fork(), and a forked child
 reopening the store was seen crashing. Its processes are new interpreters
-(``python -m secgraph.query_process``) that open a ``DiskSnapshot`` read-only.
+(``python -m secgraph.query.process``) that open a ``DiskSnapshot`` read-only.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import NoReturn
 
-from secgraph.query_answer import (
+from secgraph.query.answer import (
     QueryAnswer,
     QueryFailure,
     QueryJob,
     QueryResourceError,
     answer_query,
 )
-from secgraph.store import DiskSnapshot, OxigraphStore, Store
+from secgraph.store.embedded import DiskSnapshot, OxigraphStore, Store
 
 # The engine's parser and evaluator recurse once per level of a query's algebra, and a long
 # chain (thousands of BINDs, UNIONs, MINUSes) nests as deep as brackets do: with the default
@@ -85,7 +85,7 @@ class QueryProcess:
     def spawn(cls, snapshot: DiskSnapshot, data: object, memory_mb: int = 0) -> QueryProcess:
         """Start a new interpreter answering from ``snapshot``, opened read-only."""
         parent_end, child_end = Pipe(duplex=True)
-        command = [sys.executable, "-m", "secgraph.query_process", str(child_end.fileno())]
+        command = [sys.executable, "-m", "secgraph.query.process", str(child_end.fileno())]
         command += [str(snapshot.path), snapshot.version, "--memory-mb", str(memory_mb)]
         command += ["--union"] if snapshot.union_default_graph else []
         try:
@@ -190,7 +190,7 @@ def _serve_forked(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of a spawned query process: answer jobs from the inherited pipe."""
-    parser = argparse.ArgumentParser(prog="secgraph.query_process")
+    parser = argparse.ArgumentParser(prog="secgraph.query.process")
     parser.add_argument("fd", type=int, help="descriptor of the pipe to the serving process")
     parser.add_argument("store", type=Path, help="on-disk store directory, opened read-only")
     parser.add_argument("version", help="the data version the directory holds")

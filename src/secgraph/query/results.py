@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from secgraph.namespaces import XSD
-from secgraph.store import QueryResult
+from secgraph.store.embedded import QueryResult
 
 ROW_LIMIT = 2000
 """Rows kept for a page; the downloads (/sparql) hold them all."""

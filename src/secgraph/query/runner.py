@@ -2,7 +2,7 @@
 
 pyoxigraph has no query timeout and evaluates in Rust, where Python signals cannot interrupt
 it; a process can always be killed. A job goes over a pipe to a query process
-(``secgraph.query_process``) and the serialized answer comes back. A process whose query
+(``secgraph.query.process``) and the serialized answer comes back. A process whose query
 outlives the timeout is killed and replaced; one whose query outlives ``slow_after`` is lowered
 in priority (nice) so quick queries beside it keep their share of the CPU, and is retired when
 it finishes (a process may not raise its own priority back). On-disk stores are read from a
@@ -28,11 +28,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from secgraph.query_answer import QueryAnswer, QueryFailure, QueryJob, answer_query
-from secgraph.query_process import QueryProcess
-from secgraph.sparql_gate import may_mention
-from secgraph.store import DiskSnapshot, OxigraphStore, Store
-from secgraph.writable import WritableStore
+from secgraph.query.answer import QueryAnswer, QueryFailure, QueryJob, answer_query
+from secgraph.query.process import QueryProcess
+from secgraph.sparql.gate import may_mention
+from secgraph.store.embedded import DiskSnapshot, OxigraphStore, Store
+from secgraph.write.writable import WritableStore
 
 
 @runtime_checkable

@@ -1,8 +1,8 @@
 """The store interface, query-text helpers and the embedded pyoxigraph store; no sources, no HTTP.
 
-``secgraph.store_remote.RemoteStore`` implements the same interface over the SPARQL 1.1
+``secgraph.store.remote.RemoteStore`` implements the same interface over the SPARQL 1.1
 Protocol; what both share about query text (VALUES bindings; dataset clauses, from
-``secgraph.query_text``) lives here.
+``secgraph.sparql.text``) lives here.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from secgraph.evaluation import MergedDatasets, evaluate, needs_merge, requested_dataset
 from secgraph.namespaces import PREFIXES
-from secgraph.query_text import FORM
-from secgraph.query_text import has_dataset_clause as has_dataset_clause  # shared with others
-from secgraph.query_text import mask_sparql as mask_sparql
-from secgraph.sparql_gate import refuse_services
+from secgraph.sparql.gate import refuse_services
+from secgraph.sparql.text import FORM
+from secgraph.sparql.text import has_dataset_clause as has_dataset_clause  # shared with others
+from secgraph.sparql.text import mask_sparql as mask_sparql
+from secgraph.store.evaluation import MergedDatasets, evaluate, needs_merge, requested_dataset
 from secgraph.terms import quads_to_oxigraph
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -301,7 +301,7 @@ class OxigraphStore:
         if self._handle is None:
             if self._path is None:  # excluded by __init__
                 raise RuntimeError("in-memory store lost its handle")
-            if self._writable:  # the one writer process (see secgraph.writable)
+            if self._writable:  # the one writer process (see secgraph.write.writable)
                 self._handle = ox.Store(str(self._path))
             else:
                 # Read-only: a served store is never written; several workers may open it.
@@ -317,7 +317,7 @@ class OxigraphStore:
         """Remove ``removed``, then add ``added`` in one transaction; needs ``writable``.
 
         The two steps are not one transaction: a caller that must survive a crash between
-        them keeps its own record of what was applied (secgraph.writable does)."""
+        them keeps its own record of what was applied (secgraph.write.writable does)."""
         if self._path is not None and not self._writable:
             raise PermissionError(f"the store at {self._path} was opened read-only")
         database = self._db()

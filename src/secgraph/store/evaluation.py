@@ -1,7 +1,8 @@
 """Handing one query to pyoxigraph the way SPARQL 1.1 defines it, where the engine differs: a
 dataset of several default graphs is their RDF merge, an unsupported function an expression error.
 
-No store lifecycle and no HTTP: ``secgraph.store.OxigraphStore`` decides what to evaluate on.
+No store lifecycle and no HTTP: ``secgraph.store.embedded.OxigraphStore`` decides what to
+evaluate on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from secgraph.query_text import (
+from secgraph.sparql.text import (
     dataset_clauses,
     has_dataset_clause,
     lowercase_booleans,

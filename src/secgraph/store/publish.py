@@ -23,9 +23,9 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from secgraph.namespaces import DCTERMS, GENID, GRAPH, OWL, PUBLICATION_GRAPH, UNION_GRAPH, XSD
-from secgraph.sparql_http import Http
-from secgraph.store import Store
-from secgraph.store_remote import RemoteStore
+from secgraph.sparql.client import Http
+from secgraph.store.embedded import Store
+from secgraph.store.remote import RemoteStore
 
 _NT = "application/n-triples"
 _PUBLICATION = str(PUBLICATION_GRAPH)

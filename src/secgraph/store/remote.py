@@ -29,12 +29,11 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from secgraph.evaluation import needs_merge, requested_dataset
 from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH, UNION_GRAPH
-from secgraph.query_text import FORM, lowercase_booleans, simple_group_concat
-from secgraph.sparql_gate import refuse_services
-from secgraph.sparql_http import Answer, FormData, Http, RemoteError
-from secgraph.store import (
+from secgraph.sparql.client import Answer, FormData, Http, RemoteError
+from secgraph.sparql.gate import refuse_services
+from secgraph.sparql.text import FORM, lowercase_booleans, simple_group_concat
+from secgraph.store.embedded import (
     DEFAULT_GRAPH,
     Bindings,
     OxigraphStore,
@@ -44,6 +43,7 @@ from secgraph.store import (
     serialize_quads,
     with_values,
 )
+from secgraph.store.evaluation import needs_merge, requested_dataset
 
 _GENID = str(GENID)
 _PUBLICATION = str(PUBLICATION_GRAPH)
@@ -143,7 +143,7 @@ class RemoteStore:
                 sparql, default_graph_uris=defaults, named_graph_uris=named, bindings=bindings
             )
         text = with_values(sparql, _skolemized(bindings)) if bindings else sparql
-        # As the embedded store evaluates them (secgraph.evaluation): §18.5.1.7, §19.8.
+        # As the embedded store evaluates them (secgraph.store.evaluation): §18.5.1.7, §19.8.
         text = skolem_aware(simple_group_concat(lowercase_booleans(text) or text))
         try:
             return self._ask(text, self._dataset(sparql, defaults, named))

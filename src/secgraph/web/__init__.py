@@ -5,23 +5,25 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 
 from secgraph.config import Settings
-from secgraph.sparql_http import RemoteError
-from secgraph.store import Store
+from secgraph.sparql.client import RemoteError
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.current import STORE, current_store
 
-_STORE = "secgraph.store"
+__all__ = ["create_app", "current_store"]
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
     """Return a Flask app serving ``store`` (read-only) as ``settings`` say."""
-    app = Flask(__name__)
-    app.extensions[_STORE] = store
+    app = Flask(__name__, template_folder="pages/templates", static_folder="pages/static")
+    app.extensions[STORE] = store
     app.extensions["secgraph.settings"] = settings
     if settings.result_cache_size > 0:
-        from secgraph.web.caching import ResultCache
+        from secgraph.web.protocol.caching import ResultCache
 
         app.extensions["secgraph.result_cache"] = ResultCache(settings.result_cache_size)
 
-    from secgraph.web import (
+    from secgraph.web.pages import resources
+    from secgraph.web.protocol import (
         context,
         cors,
         dumps,
@@ -32,7 +34,6 @@ def create_app(settings: Settings, store: Store) -> Flask:
         health,
         limits,
         metrics,
-        resources,
         sparql,
         update,
         validators,
@@ -51,26 +52,20 @@ def create_app(settings: Settings, store: Store) -> Flask:
         app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(update.blueprint)  # writes: 403/405 unless settings enable them
     app.register_blueprint(graph_store.blueprint)
-    from secgraph.web import home, query, search, views
+    from secgraph.web.pages import home, query, search, views
 
     for page in (home, search, query, views):
         app.register_blueprint(page.blueprint)
     if settings.bench_floor:
-        from secgraph.web import floor
+        from secgraph.web.pages import floor
 
         app.register_blueprint(floor.blueprint)
     return app
 
 
-def current_store() -> Store:
-    """The store of the app handling the current request."""
-    store: Store = current_app.extensions[_STORE]
-    return store
-
-
 def _bad_gateway(error: RemoteError) -> Response:
     # RFC 9110 §15.6.3: the server behind this one failed. Its address stays in the log.
-    from secgraph.web.errors import ProtocolError, error_response
+    from secgraph.web.protocol.errors import ProtocolError, error_response
 
     current_app.logger.error("remote store: %s", error)
     message = "the SPARQL server holding the data did not answer as expected; try again later"

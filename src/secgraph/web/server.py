@@ -8,8 +8,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from secgraph.config import Settings
-from secgraph.store import Store
-from secgraph.web import metrics
+from secgraph.store.embedded import Store
+from secgraph.web.protocol import metrics
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints

@@ -14,12 +14,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from secgraph.checks import CheckReport, run_checks
+from secgraph.build.checks import CheckReport, run_checks
+from secgraph.build.pipeline import describe_cause
+from secgraph.build.reason import InconsistencyError, reason
+from secgraph.build.validate import ValidationReport, validate_triples
 from secgraph.namespaces import INFERRED_GRAPH
-from secgraph.pipeline import describe_cause
-from secgraph.reason import InconsistencyError, reason
-from secgraph.store import OxigraphStore
-from secgraph.validate import ValidationReport, validate_triples
+from secgraph.store.embedded import OxigraphStore
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 

@@ -12,11 +12,11 @@ import re
 
 import pyoxigraph as ox
 
-from secgraph.journal import Edit
 from secgraph.namespaces import RESERVED_GRAPHS
 from secgraph.refusal import RefusalError
-from secgraph.sparql_gate import GateRefusalError, check_nesting, check_update, may_mention
-from secgraph.uploads import parse_upload
+from secgraph.sparql.gate import GateRefusalError, check_nesting, check_update, may_mention
+from secgraph.write.journal import Edit
+from secgraph.write.uploads import parse_upload
 
 _PROTECTED = tuple(ox.NamedNode(str(name)) for name in sorted(RESERVED_GRAPHS))
 # pyoxigraph's parser starts its messages with the position: "error at 1:25: expected ...".

@@ -1,8 +1,8 @@
 """The writable store: checked, journaled, atomically swapped edits over the on-disk store.
 
 Readers query an in-memory copy of the data. An edit is applied to a fresh copy (the
-candidate), checked as a build would (secgraph.candidate), appended to the fsynced journal (the
-moment it is acknowledged), swapped in as the served copy by one reference assignment (a reader
+candidate), checked as a build would (secgraph.write.candidate), appended to the fsynced journal
+(the moment it is acknowledged), swapped in as the served copy by one reference assignment (a reader
 sees the old data or the new, never half), then written to the on-disk store, whose stamp file
 records which journal state it holds. At start the store is reused only when its stamp matches
 the sources and the journal; otherwise it is rebuilt from the sources and the journal replayed
@@ -22,15 +22,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from secgraph.candidate import RejectedEditError, Rules, asserted_quads, check_candidate
-from secgraph.checks import find_checks
+from secgraph.build.checks import find_checks
+from secgraph.build.load import SourceError, load_sources
+from secgraph.build.pipeline import BuildError, build
 from secgraph.config import Settings
-from secgraph.edits import EditError, apply_edit
-from secgraph.journal import Edit, Journal, JournalError, fsync_directory, journal_path
-from secgraph.load import SourceError, load_sources
-from secgraph.pipeline import BuildError, build
-from secgraph.store import Bindings, OxigraphStore, QueryResult, marker_path
-from secgraph.uploads import UploadError
+from secgraph.store.embedded import Bindings, OxigraphStore, QueryResult, marker_path
+from secgraph.write.candidate import RejectedEditError, Rules, asserted_quads, check_candidate
+from secgraph.write.edits import EditError, apply_edit
+from secgraph.write.journal import Edit, Journal, JournalError, fsync_directory, journal_path
+from secgraph.write.uploads import UploadError
 
 
 def stamp_path(store_path: Path) -> Path:
@@ -39,7 +39,7 @@ def stamp_path(store_path: Path) -> Path:
 
 
 class WritableStore:
-    """A Store (see secgraph.store.Store) that also applies edits; one per writer process."""
+    """A Store (secgraph.store.embedded.Store) that also applies edits; one per writer process."""
 
     def __init__(
         self,

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from secgraph.search import fold
-from secgraph.web.terms import Provenance, Row
+from secgraph.describe.search import fold
+from secgraph.web.pages.terms import Provenance, Row
 
 if TYPE_CHECKING:
-    from secgraph.web.pages import Cited, Group
+    from secgraph.web.pages.pages import Cited, Group
 
 MIN_NAMING_LENGTH = 3
 """Values shorter than this (folded) are not looked for in quotes: "1" is in too many."""

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.describe import Source, Statement, Subject
-from secgraph.labels import Labels
+from secgraph.describe.describe import Source, Statement, Subject
+from secgraph.describe.labels import Labels
 from secgraph.namespaces import OWL, RDF, RDFS, SH, SKOS, shorten
-from secgraph.web.terms import Row, Shown, TermShower
+from secgraph.web.pages.terms import Row, Shown, TermShower
 
 SectionSpec = tuple[str, str, frozenset[str]]
 """(anchor, heading, classes whose instances the section lists)."""

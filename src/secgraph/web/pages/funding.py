@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from secgraph.namespaces import sparql_prologue
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 _RECORD = """
   ?funding a sg:Funding ; sg:amount ?amount ; sg:fiscalPeriod/rdfs:label ?fiscalYear ;

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, url_for
 
-from secgraph.overview import class_counts, source_documents
-from secgraph.web import current_store
-from secgraph.web.twins import twin_response
-from secgraph.web.ui import examples, labels
+from secgraph.describe.overview import class_counts, source_documents
+from secgraph.web.pages.twins import twin_response
+from secgraph.web.pages.ui import examples, labels
+from secgraph.web.protocol.current import current_store
 
 blueprint = Blueprint("home", __name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from secgraph.ontology_docs import class_tree, property_docs
-from secgraph.web import current_store
-from secgraph.web.ui import labels
+from secgraph.describe.ontology_docs import class_tree, property_docs
+from secgraph.web.pages.ui import labels
+from secgraph.web.protocol.current import current_store
 
 
 def ontology_context() -> dict[str, Any]:

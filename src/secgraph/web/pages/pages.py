@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from secgraph.describe import Citation, Description, Link, Source, Statement
-from secgraph.explain import Reason
-from secgraph.labels import Labels, local_name
+from secgraph.describe.describe import Citation, Description, Link, Source, Statement
+from secgraph.describe.explain import Reason
+from secgraph.describe.labels import Labels, local_name
 from secgraph.namespaces import (
     DCTERMS,
     FOAF,
@@ -26,8 +26,8 @@ from secgraph.namespaces import (
     TIME,
     XSD,
 )
-from secgraph.web.citing import RowCitations, cite_rows, unplaced
-from secgraph.web.terms import Provenance, Row, Shown, TermShower
+from secgraph.web.pages.citing import RowCitations, cite_rows, unplaced
+from secgraph.web.pages.terms import Provenance, Row, Shown, TermShower
 
 
 def _iris(*terms: object) -> frozenset[str]:
@@ -86,7 +86,7 @@ class Group:
     also: tuple[tuple[Provenance, ...], ...] = ()
     """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
     cited: tuple[RowCitations, ...] = ()
-    """Per row, the citations shown beside it (secgraph.web.citing)."""
+    """Per row, the citations shown beside it (secgraph.web.pages.citing)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def resource_page(
     reasons: Mapping[tuple[str, str], Reason] | None = None,
 ) -> ResourcePage:
     """Arrange ``description`` for its page; ``sources`` maps graphs to source documents,
-    ``reasons`` say why inferred statements hold (secgraph.explain)."""
+    ``reasons`` say why inferred statements hold (secgraph.describe.explain)."""
     shower = TermShower(labels, sources, description.nested)
     iri = description.iri.value
     facts = [item for item in description.statements if item.predicate.value != _CITATION]

@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 
-from secgraph.examples import find_example
+from secgraph.describe.examples import find_example
 from secgraph.namespaces import PREFIXES, sparql_prologue
-from secgraph.results import Cell, Table
-from secgraph.web.errors import ProtocolError
-from secgraph.web.execution import run_table
-from secgraph.web.links import href
-from secgraph.web.twins import twin_response
-from secgraph.web.ui import examples, labels, queries_dir
+from secgraph.query.results import Cell, Table
+from secgraph.web.pages.twins import twin_response
+from secgraph.web.pages.ui import examples, labels, queries_dir
+from secgraph.web.protocol.errors import ProtocolError
+from secgraph.web.protocol.execution import run_table
+from secgraph.web.protocol.links import href
 
 blueprint = Blueprint("query", __name__)
 MAX_QUERY_LENGTH = 20_000
@@ -52,7 +52,7 @@ def query_page() -> Response:
         error = f"the query is {len(text)} characters long; at most {MAX_QUERY_LENGTH}"
         return _page(text, None, error, status=400)
     try:
-        # The limits, gate and errors of /sparql (secgraph.web.execution).
+        # The limits, gate and errors of /sparql (secgraph.web.protocol.execution).
         table = run_table(text)
     except ProtocolError as failure:
         return _page(text, None, f"the query could not be run: {failure.message}", failure.status)

@@ -16,18 +16,20 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as BaseResponse
 
-from secgraph.describe import describe, graph_sources, graph_statements
-from secgraph.explain import explain_inferred
-from secgraph.labels import Labels
+from secgraph.build.shapes import SHAPES_DOCUMENT, load_shapes_store
+from secgraph.describe.describe import describe, graph_sources, graph_statements
+from secgraph.describe.explain import explain_inferred
+from secgraph.describe.labels import Labels
 from secgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SG, SHAPES, sparql_prologue
-from secgraph.shapes import SHAPES_DOCUMENT, load_shapes_store
-from secgraph.store import Store
-from secgraph.web import current_store
-from secgraph.web.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
-from secgraph.web.frames import framed
-from secgraph.web.funding import has_funding
-from secgraph.web.links import href, iri_for_path
-from secgraph.web.negotiation import (
+from secgraph.store.embedded import Store
+from secgraph.web.pages.documents import ONTOLOGY_SECTIONS, SHAPES_SECTIONS, Layout, document_page
+from secgraph.web.pages.funding import has_funding
+from secgraph.web.pages.ontology_page import ontology_context
+from secgraph.web.pages.pages import resource_page
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.frames import framed
+from secgraph.web.protocol.links import href, iri_for_path
+from secgraph.web.protocol.negotiation import (
     HTML,
     PAGE,
     Format,
@@ -35,10 +37,8 @@ from secgraph.web.negotiation import (
     by_suffix,
     choose_format,
 )
-from secgraph.web.ontology_page import ontology_context
-from secgraph.web.pages import resource_page
-from secgraph.web.responses import empty_rdf, negotiated, rdf_response, refusal
-from secgraph.web.validators import revalidate
+from secgraph.web.protocol.responses import empty_rdf, negotiated, rdf_response, refusal
+from secgraph.web.protocol.validators import revalidate
 
 blueprint = Blueprint("resources", __name__)
 INCOMING_LIMIT = 500

@@ -1,4 +1,4 @@
-"""Label search ``/search?q=``: ranked hits as HTML or JSON; ranking is secgraph.search's."""
+"""Label search ``/search?q=``: ranked hits as HTML or JSON; ranking is describe.search's."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from secgraph.describe.search import SPARQL_RECIPE, fold
 from secgraph.namespaces import SG
-from secgraph.search import SPARQL_RECIPE, fold
-from secgraph.web.links import href
-from secgraph.web.twins import twin_response
-from secgraph.web.ui import label_index, labels
+from secgraph.web.pages.twins import twin_response
+from secgraph.web.pages.ui import label_index, labels
+from secgraph.web.protocol.links import href
 
 blueprint = Blueprint("search", __name__)
 MAX_QUERY_LENGTH = 200
 LIMIT = 100
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-"""Names of the label languages searched (secgraph.search.LANGUAGES), for the page."""
+"""Names of the label languages searched (secgraph.describe.search.LANGUAGES), for the page."""
 
 
 @blueprint.get("/search")

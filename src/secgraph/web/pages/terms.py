@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secgraph.describe import Source, Statement, Term
-from secgraph.labels import Labels
+from secgraph.describe.describe import Source, Statement, Term
+from secgraph.describe.labels import Labels
 from secgraph.namespaces import RDF, XSD, shorten
 
 _PLAIN = frozenset({str(XSD.string), str(RDF.langString)})

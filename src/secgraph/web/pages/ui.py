@@ -8,11 +8,11 @@ from pathlib import Path
 from flask import current_app
 
 from secgraph.config import Settings
-from secgraph.examples import ExampleQuery, load_examples
-from secgraph.labels import Labels
-from secgraph.search import LabelIndex
-from secgraph.store import Store
-from secgraph.web import current_store
+from secgraph.describe.examples import ExampleQuery, load_examples
+from secgraph.describe.labels import Labels
+from secgraph.describe.search import LabelIndex
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.current import current_store
 
 _LABELS, _INDEX = "secgraph.labels", "secgraph.label_index"
 

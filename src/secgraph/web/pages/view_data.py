@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from secgraph.namespaces import SG
-from secgraph.results import Cell, Table
-from secgraph.web.charts import Dated, Measure, Node
-from secgraph.web.links import href
-from secgraph.web.ui import labels
+from secgraph.query.results import Cell, Table
+from secgraph.web.pages.charts import Dated, Measure, Node
+from secgraph.web.pages.ui import labels
+from secgraph.web.protocol.links import href
 
 KIND_TITLES = {
     "actor": "Actor (state, organization, person)",

@@ -10,22 +10,28 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from secgraph.namespaces import sparql_prologue
-from secgraph.results import Table, to_table
-from secgraph.web import current_store
-from secgraph.web.charts import (
+from secgraph.query.results import Table, to_table
+from secgraph.web.pages.charts import (
     NETWORK_SIZE,
     Node,
     place_bars,
     place_network,
     place_timeline,
 )
-from secgraph.web.errors import ProtocolError
-from secgraph.web.execution import run_table
-from secgraph.web.funding import FUNDING_AROUND, FUNDING_QUERY
-from secgraph.web.links import href
-from secgraph.web.twins import twin_response
-from secgraph.web.ui import labels
-from secgraph.web.view_data import KIND_TITLES, kind_of, measures, network_parts, timeline_items
+from secgraph.web.pages.funding import FUNDING_AROUND, FUNDING_QUERY
+from secgraph.web.pages.twins import twin_response
+from secgraph.web.pages.ui import labels
+from secgraph.web.pages.view_data import (
+    KIND_TITLES,
+    kind_of,
+    measures,
+    network_parts,
+    timeline_items,
+)
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.errors import ProtocolError
+from secgraph.web.protocol.execution import run_table
+from secgraph.web.protocol.links import href
 
 blueprint = Blueprint("views", __name__, url_prefix="/views")
 NEIGHBOUR_LIMIT = 60
@@ -165,7 +171,7 @@ def _table(default: str | None) -> tuple[Table | None, str | None, str | None]:
     if text is None:
         return None, asked, "give a SPARQL query (?query=) or a resource (?iri=)"
     try:
-        # The limits, gate and errors of /sparql (secgraph.web.execution).
+        # The limits, gate and errors of /sparql (secgraph.web.protocol.execution).
         return run_table(text), asked, None
     except ProtocolError as failure:
         return None, asked, PageError(f"the query could not be run: {failure.message}", failure)

@@ -12,9 +12,9 @@ import hmac
 from flask import current_app, request
 
 from secgraph.config import Settings, env_name
-from secgraph.web import current_store
-from secgraph.web.errors import ProtocolError
-from secgraph.writable import WritableStore
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.errors import ProtocolError
+from secgraph.write.writable import WritableStore
 
 _REALM = 'Bearer realm="secgraph"'
 HOW_TO_ENABLE = (

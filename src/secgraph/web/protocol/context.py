@@ -9,9 +9,9 @@ from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from secgraph.config import Settings
-from secgraph.jsonld import JsonLdWriter
-from secgraph.jsonld_context import VERSION, context_file, render_context
-from secgraph.web.negotiation import JSON_LD
+from secgraph.describe.jsonld import JsonLdWriter
+from secgraph.describe.jsonld_context import VERSION, context_file, render_context
+from secgraph.web.protocol.negotiation import JSON_LD
 
 blueprint = Blueprint("context", __name__)
 _WRITER = "secgraph.jsonld"

@@ -11,14 +11,22 @@ from threading import Lock
 
 from flask import Blueprint, Response, current_app
 
-from secgraph.jsonld import dump_jsonld
+from secgraph.describe.jsonld import dump_jsonld
 from secgraph.namespaces import INFERRED_GRAPH
-from secgraph.store import Store
-from secgraph.web import current_store
-from secgraph.web.context import current_writer
-from secgraph.web.negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, Format
-from secgraph.web.responses import plain
-from secgraph.web.validators import revalidate
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.context import current_writer
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.negotiation import (
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    TRIG,
+    TURTLE,
+    Format,
+)
+from secgraph.web.protocol.responses import plain
+from secgraph.web.protocol.validators import revalidate
 
 blueprint = Blueprint("dumps", __name__)
 STEM = "secgraph"

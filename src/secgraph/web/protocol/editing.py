@@ -12,15 +12,15 @@ from typing import Any
 
 from flask import Response
 
-from secgraph.candidate import RejectedEditError
-from secgraph.checks import CheckReport
-from secgraph.edits import EditError
-from secgraph.journal import Edit
-from secgraph.reason import InconsistencyError
-from secgraph.uploads import UploadError
-from secgraph.validate import ValidationReport
-from secgraph.web.auth import writable_store
-from secgraph.web.errors import ProtocolError, error_response
+from secgraph.build.checks import CheckReport
+from secgraph.build.reason import InconsistencyError
+from secgraph.build.validate import ValidationReport
+from secgraph.web.protocol.auth import writable_store
+from secgraph.web.protocol.errors import ProtocolError, error_response
+from secgraph.write.candidate import RejectedEditError
+from secgraph.write.edits import EditError
+from secgraph.write.journal import Edit
+from secgraph.write.uploads import UploadError
 
 
 def run_edit(edit: Edit, *, success: int = 204) -> Response:

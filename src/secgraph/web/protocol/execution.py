@@ -23,7 +23,7 @@ from werkzeug.http import parse_accept_header
 
 from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES
-from secgraph.query_answer import (
+from secgraph.query.answer import (
     RESULTS_JSON,
     QueryAnswer,
     QueryEvaluationError,
@@ -31,21 +31,21 @@ from secgraph.query_answer import (
     QueryResourceError,
     ResultKind,
 )
-from secgraph.query_runner import QueryTimeoutError, RunnerBusyError
-from secgraph.results import ROW_LIMIT, Table, to_table
-from secgraph.sparql_gate import GateRefusalError, check_nesting
-from secgraph.web import metrics
-from secgraph.web.errors import (
+from secgraph.query.federation import FederationError, FederationPolicy, resolve_services
+from secgraph.query.results import ROW_LIMIT, Table, to_table
+from secgraph.query.runner import QueryTimeoutError, RunnerBusyError
+from secgraph.sparql.gate import GateRefusalError, check_nesting
+from secgraph.web.protocol import metrics
+from secgraph.web.protocol.errors import (
     ProtocolError,
     malformed_query,
     query_memory,
     query_timeout,
     server_busy,
 )
-from secgraph.web.federation import FederationError, FederationPolicy, resolve_services
-from secgraph.web.limits import current_runner
-from secgraph.web.links import public_url
-from secgraph.web.negotiation import (
+from secgraph.web.protocol.limits import current_runner
+from secgraph.web.protocol.links import public_url
+from secgraph.web.protocol.negotiation import (
     BOOLEAN_FORMATS,
     GRAPH_FORMATS,
     SOLUTIONS_FORMATS,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from secgraph.frames import FRAMES, frame_instances, is_instance
-from secgraph.jsonld import to_bytes
-from secgraph.web import current_store
-from secgraph.web.context import current_writer
-from secgraph.web.negotiation import JSON_LD, NotAcceptableError, choose_format
-from secgraph.web.responses import negotiated, plain, refusal
-from secgraph.web.validators import revalidate
+from secgraph.describe.frames import FRAMES, frame_instances, is_instance
+from secgraph.describe.jsonld import to_bytes
+from secgraph.web.protocol.context import current_writer
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.negotiation import JSON_LD, NotAcceptableError, choose_format
+from secgraph.web.protocol.responses import negotiated, plain, refusal
+from secgraph.web.protocol.validators import revalidate
 
 blueprint = Blueprint("frames", __name__)
 

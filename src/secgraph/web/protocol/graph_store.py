@@ -1,22 +1,23 @@
 """Graph Store HTTP Protocol writes at /data: PUT, POST and DELETE of one named graph.
 
 SPARQL 1.1 Graph Store HTTP Protocol §5.3 (PUT replaces), §5.5 (POST merges), §5.4 (DELETE),
-by indirect identification ``?graph=<IRI>`` (§4.2). The read side is secgraph.web.graphs. While
-writes are disabled these methods answer 405 with the read methods in Allow (§5.1).
+by indirect identification ``?graph=<IRI>`` (§4.2). The read side is
+secgraph.web.protocol.graphs. While writes are disabled these methods answer 405 with the read
+methods in Allow (§5.1).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from secgraph.edits import EditError, writable_graph
-from secgraph.journal import Edit
-from secgraph.web import current_store
-from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
-from secgraph.web.editing import run_edit
-from secgraph.web.errors import ProtocolError, error_response
-from secgraph.web.graphs import ProtocolError as TargetError
-from secgraph.web.graphs import parse_target
+from secgraph.web.protocol.auth import HOW_TO_ENABLE, writes_enabled
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.editing import run_edit
+from secgraph.web.protocol.errors import ProtocolError, error_response
+from secgraph.web.protocol.graphs import ProtocolError as TargetError
+from secgraph.web.protocol.graphs import parse_target
+from secgraph.write.edits import EditError, writable_graph
+from secgraph.write.journal import Edit
 
 blueprint = Blueprint("graph_store", __name__)
 _READ_METHODS = ["GET", "HEAD", "OPTIONS"]

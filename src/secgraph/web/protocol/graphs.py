@@ -13,11 +13,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
-from secgraph.jsonld import dump_jsonld
-from secgraph.store import Store
-from secgraph.web import current_store
-from secgraph.web.context import current_writer
-from secgraph.web.negotiation import (
+from secgraph.describe.jsonld import dump_jsonld
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.context import current_writer
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.negotiation import (
     DATASET,
     JSON_LD,
     SINGLE_GRAPH,
@@ -25,8 +25,8 @@ from secgraph.web.negotiation import (
     NotAcceptableError,
     choose_format,
 )
-from secgraph.web.responses import negotiated, plain, refusal, serialize
-from secgraph.web.validators import revalidate
+from secgraph.web.protocol.responses import negotiated, plain, refusal, serialize
+from secgraph.web.protocol.validators import revalidate
 
 blueprint = Blueprint("graphs", __name__)
 _DEFAULT_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

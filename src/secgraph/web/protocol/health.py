@@ -10,10 +10,10 @@ import json
 
 from flask import Blueprint, Response, jsonify
 
-from secgraph.query_answer import QueryEvaluationError, QueryJob
-from secgraph.query_runner import QueryTimeoutError, RunnerBusyError
-from secgraph.sparql_http import RemoteError
-from secgraph.web.limits import current_runner
+from secgraph.query.answer import QueryEvaluationError, QueryJob
+from secgraph.query.runner import QueryTimeoutError, RunnerBusyError
+from secgraph.sparql.client import RemoteError
+from secgraph.web.protocol.limits import current_runner
 
 blueprint = Blueprint("health", __name__)
 

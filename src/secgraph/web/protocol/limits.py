@@ -1,8 +1,8 @@
 """Request limits of the app: body size (413), query-string length (414), and its query runner.
 
 Flask refuses bodies over MAX_CONTENT_LENGTH (and form fields over MAX_FORM_MEMORY_SIZE) with
-RequestEntityTooLarge, which ``secgraph.web.errors`` renders; the query string is checked here,
-before any route runs.
+RequestEntityTooLarge, which ``secgraph.web.protocol.errors`` renders; the query string is
+checked here, before any route runs.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 
 from secgraph.config import Settings
-from secgraph.query_runner import QueryLimits, QueryRunner, runner_for
-from secgraph.store import Store
-from secgraph.web.errors import error_response, query_string_too_long
+from secgraph.query.runner import QueryLimits, QueryRunner, runner_for
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.errors import error_response, query_string_too_long
 
 _RUNNER = "secgraph.query_runner"
 _MAX_QUERY_STRING = "secgraph.max_query_string_bytes"

@@ -23,7 +23,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 blueprint = Blueprint("metrics", __name__)
 _METRICS = "secgraph.metrics"

@@ -1,6 +1,6 @@
 """Write negotiated responses: RDF bodies, parseable empty 404s, plain-text refusals.
 
-The format is chosen by secgraph.web.negotiation; this module only writes it.
+The format is chosen by secgraph.web.protocol.negotiation; this module only writes it.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from flask import Response
 
-from secgraph.jsonld import to_bytes
+from secgraph.describe.jsonld import to_bytes
 from secgraph.namespaces import PREFIXES
-from secgraph.web.context import current_writer
-from secgraph.web.negotiation import (
+from secgraph.web.protocol.context import current_writer
+from secgraph.web.protocol.negotiation import (
     JSON_LD,
     N_QUADS,
     N_TRIPLES,

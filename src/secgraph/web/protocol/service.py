@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from secgraph.namespaces import ENTAILMENT, OWL_PROFILE, PREFIXES, RDF, RDFS, SD, SH, VOID, XSD
-from secgraph.store import DEFAULT_GRAPH, Store
-from secgraph.web.negotiation import ALL_FORMATS
+from secgraph.store.embedded import DEFAULT_GRAPH, Store
+from secgraph.web.protocol.negotiation import ALL_FORMATS
 
 _DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 SD_PREFIXES = {"sd": str(SD), "ent": str(ENTAILMENT), "void": str(VOID), "sh": str(SH)}

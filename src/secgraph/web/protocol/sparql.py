@@ -14,16 +14,17 @@ from flask import Blueprint, Request, Response, current_app, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from secgraph.config import Settings
-from secgraph.web import current_store, execution
-from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
-from secgraph.web.caching import answer, cache_key, request_key, sent_answer
-from secgraph.web.errors import ProtocolError, error_response
-from secgraph.web.links import public_url
-from secgraph.web.negotiation import (
+from secgraph.web.protocol import execution
+from secgraph.web.protocol.auth import HOW_TO_ENABLE, writes_enabled
+from secgraph.web.protocol.caching import answer, cache_key, request_key, sent_answer
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.errors import ProtocolError, error_response
+from secgraph.web.protocol.links import public_url
+from secgraph.web.protocol.negotiation import (
     GRAPH_FORMATS,
     Format,
 )
-from secgraph.web.service import SD_PREFIXES, Deployment, describe_service
+from secgraph.web.protocol.service import SD_PREFIXES, Deployment, describe_service
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -155,7 +156,7 @@ def query() -> Response:
 
 def _evaluate(parsed: QueryRequest) -> Response:
     # The gate, federation, limits and error answers are those of every query route
-    # (secgraph.web.execution.run_client_query).
+    # (secgraph.web.protocol.execution.run_client_query).
     return execution.answer(
         parsed.query,
         default_graph_uris=parsed.default_graph_uris,

@@ -12,13 +12,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Request, Response, request
 from werkzeug.datastructures import MultiDict
 
-from secgraph.journal import Edit
 from secgraph.namespaces import RDF, SD
-from secgraph.web.auth import HOW_TO_ENABLE, writes_enabled
-from secgraph.web.editing import run_edit
-from secgraph.web.errors import ProtocolError, error_response
-from secgraph.web.links import public_url
-from secgraph.web.service import SD_PREFIXES
+from secgraph.web.protocol.auth import HOW_TO_ENABLE, writes_enabled
+from secgraph.web.protocol.editing import run_edit
+from secgraph.web.protocol.errors import ProtocolError, error_response
+from secgraph.web.protocol.links import public_url
+from secgraph.web.protocol.service import SD_PREFIXES
+from secgraph.write.journal import Edit
 
 blueprint = Blueprint("update", __name__)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, request
 
-from secgraph.store import Store
+from secgraph.store.embedded import Store
 
 _STARTED = "secgraph.started"
 

@@ -11,15 +11,15 @@ from threading import Lock
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from secgraph import catalog
-from secgraph.catalog import Access, Distribution, Statistics
-from secgraph.store import Store
-from secgraph.web import current_store
-from secgraph.web.dumps import DUMPS
-from secgraph.web.links import public_url
-from secgraph.web.negotiation import SINGLE_GRAPH, NotAcceptableError, choose_format
-from secgraph.web.responses import rdf_response, refusal
-from secgraph.web.validators import data_modified, revalidate
+from secgraph.describe import catalog
+from secgraph.describe.catalog import Access, Distribution, Statistics
+from secgraph.store.embedded import Store
+from secgraph.web.protocol.current import current_store
+from secgraph.web.protocol.dumps import DUMPS
+from secgraph.web.protocol.links import public_url
+from secgraph.web.protocol.negotiation import SINGLE_GRAPH, NotAcceptableError, choose_format
+from secgraph.web.protocol.responses import rdf_response, refusal
+from secgraph.web.protocol.validators import data_modified, revalidate
 
 blueprint = Blueprint("void", __name__)
 PATH = ".well-known/void"
