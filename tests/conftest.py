@@ -18,6 +18,9 @@ from secgraph.web import create_app
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 
+# Four-way cross product of every triple: |G|^4 rows to count, far beyond any time limit here.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
 
 @pytest.fixture(autouse=True)
 def _no_secgraph_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,13 +4,12 @@ forms the data uses are not."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 
+from paths import REPOSITORY
 from secgraph.namespaces import PREFIXES, shorten
 
-CHECK = Path(__file__).parents[1] / "ontology" / "checks" / "duplicate-fact-violation.rq"
+CHECK = REPOSITORY / "ontology" / "checks" / "duplicate-fact-violation.rq"
 TRIG_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
 
 # One graph per source, as the data is laid out; the check reads their union.

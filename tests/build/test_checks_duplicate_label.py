@@ -3,14 +3,13 @@ pairwise comparison it replaced found."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
+from paths import REPOSITORY
 from secgraph.namespaces import PREFIXES
 
-CHECK = Path(__file__).parents[1] / "ontology" / "checks" / "duplicate-label-violation.rq"
+CHECK = REPOSITORY / "ontology" / "checks" / "duplicate-label-violation.rq"
 # The pairwise form the check had before: every same-class pair, then the label comparison.
 PAIRWISE = """
 SELECT DISTINCT ?label ?first ?second ?class WHERE {

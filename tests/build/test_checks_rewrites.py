@@ -8,16 +8,15 @@ graph is test_content's test_quality_control_query_returns_no_rows.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
+from paths import REPOSITORY
 from secgraph.build.checks import find_checks, run_checks
 from secgraph.namespaces import PREFIXES, shorten
 from secgraph.store.embedded import OxigraphStore
 
-CHECKS = Path(__file__).parents[1] / "ontology" / "checks"
+CHECKS = REPOSITORY / "ontology" / "checks"
 _TRIG_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
 _SPARQL_PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 

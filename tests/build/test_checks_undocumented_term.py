@@ -3,14 +3,13 @@ definition, is reported for what it lacks, whatever the other terms have."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 
+from paths import REPOSITORY
 from secgraph.namespaces import PREFIXES, shorten
 from secgraph.store.embedded import OxigraphStore
 
-CHECK = Path(__file__).parents[1] / "ontology" / "checks" / "undocumented-term-violation.rq"
+CHECK = REPOSITORY / "ontology" / "checks" / "undocumented-term-violation.rq"
 ONTOLOGY = """
 graph:ontology {
   sg:Unlabelled a owl:Class ; rdfs:comment "A class without a label." .

@@ -15,15 +15,15 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from paths import REPOSITORY, TESTS
 from secgraph.build.pipeline import BuildError, BuiltGraph, build
 from secgraph.config import Settings
 from secgraph.namespaces import PREFIXES, shorten
 
-REPOSITORY = Path(__file__).parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 PROJECTS = {
     "fixture": (FIXTURES / "project", FIXTURES / "examples"),
-    "shipped": (REPOSITORY, Path(__file__).parent / "data"),
+    "shipped": (REPOSITORY, TESTS / "data"),
 }
 # An invalid example says what it breaks: "# breaks: <constraint> on <focus> at <path>", one line
 # per expected SHACL result; a node-level constraint (sh:or, sh:xone, sh:sparql on a node shape)

@@ -14,6 +14,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.term import BNode
 
+from paths import REPOSITORY
 from secgraph.build.load import load_sources
 from secgraph.build.pipeline import BuildError, BuiltGraph, build
 from secgraph.config import Settings
@@ -29,7 +30,6 @@ from secgraph.namespaces import (
 from secgraph.store.embedded import Store
 from secgraph.terms import quads_to_oxigraph, to_rdflib
 
-REPOSITORY = Path(__file__).parents[1]
 CONFERENCE = "id:conference-prosperity-security-2017"
 SICA_FULL_MEMBERS = {
     # "SICA member states include Belize, Costa Rica, El Salvador, Guatemala, Honduras, Nicaragua,

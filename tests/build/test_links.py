@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gettext
 import re
-from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
@@ -13,11 +12,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from paths import REPOSITORY
 from secgraph.build.load import read_quads
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.namespaces import GRAPH, ID, SG
 
-LINKS = Path(__file__).parents[1] / "data" / "links.trig"
+LINKS = REPOSITORY / "data" / "links.trig"
 SPANISH_NAME = (RDFS.label,)
 """Where the links graph puts Spanish names."""
 AUTHORITIES = {

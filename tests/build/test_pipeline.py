@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import RDF, RDFS, XSD
 
+from paths import REPOSITORY
 from secgraph.build.load import SourceError, load_sources
 from secgraph.build.pipeline import BuildError, BuiltGraph, _reason, build
 from secgraph.build.reason import InconsistencyError
@@ -136,7 +137,7 @@ def test_validation_sees_asserted_and_inferred_triples_as_pyshacl_does(
 
 def test_validation_reports_values_as_the_sources_spell_them() -> None:
     # Oxigraph keeps numbers by value ("16.0" comes back "16"); the report must not.
-    shipped = Settings(root=Path(__file__).resolve().parents[1])
+    shipped = Settings(root=REPOSITORY)
     loaded = load_sources(shipped)
     inference = _reason(shipped, loaded)
     thing = ox.NamedNode("https://w3id.org/secgraph/id/probe")

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from paths import REPOSITORY
 from secgraph.build import ontology_closure as closures
 from secgraph.build.load import LoadedSources, load_sources
 from secgraph.build.ontology_closure import closure_key, ontology_closure
@@ -18,7 +19,7 @@ from secgraph.build.reason import InconsistencyError, Inference, reason
 from secgraph.config import Settings
 from secgraph.namespaces import ID, SG
 
-SHIPPED = Path(__file__).parents[1]
+SHIPPED = REPOSITORY
 
 
 def _ontology(loaded: LoadedSources) -> Graph:

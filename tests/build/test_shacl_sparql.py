@@ -16,6 +16,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
+from paths import REPOSITORY
 from secgraph.build.load import LoadedSources, load_sources
 from secgraph.build.ontology_closure import closure_key, ontology_closure
 from secgraph.build.reason import reason
@@ -25,7 +26,7 @@ from secgraph.config import Settings
 from secgraph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, SG
 from secgraph.terms import to_oxigraph
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPOSITORY
 EXAMPLES = ROOT / "tests" / "data"
 
 

@@ -15,11 +15,11 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
+from paths import REPOSITORY
 from secgraph.build.load import load_sources
 from secgraph.config import Settings
 from secgraph.namespaces import SG, shorten
 
-REPOSITORY = Path(__file__).parents[1]
 SEEDS = REPOSITORY.parent / "shared" / "seeds"
 NO_SEEDS = "no source texts: ../shared/seeds/*.txt is not beside the repository"
 SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -3,12 +3,12 @@ with its participations nested, a program with its funding; nothing invented by 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.describe.jsonld import JsonLdWriter
@@ -16,7 +16,7 @@ from secgraph.describe.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import ID
 from secgraph.web import create_app
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPOSITORY
 MEETING = "id:meeting-biden-central-american-leaders"
 
 

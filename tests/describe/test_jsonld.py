@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from paths import REPOSITORY, TESTS
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.describe.jsonld import JsonLdInputError, JsonLdWriter, dump_jsonld
@@ -27,8 +28,8 @@ from secgraph.describe.jsonld_context import (
 from secgraph.namespaces import ID, SG
 from secgraph.web import create_app
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "project" / "ontology"
+REPO = REPOSITORY
+FIXTURE_ONTOLOGY = TESTS / "fixtures" / "project" / "ontology"
 JSON_LD = "application/ld+json"
 
 

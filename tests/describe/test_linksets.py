@@ -4,13 +4,13 @@ counts taken independently from the dump."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, URIRef
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.describe import links
@@ -19,7 +19,7 @@ from secgraph.terms import quad_to_rdflib
 from secgraph.web import create_app
 
 DATASET = URIRef("http://localhost/.well-known/void#dataset")
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 
 
 def _quads(built: BuiltGraph) -> list[ox.Quad]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from paths import REPOSITORY, TESTS
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.query.federation import FederationError, FederationPolicy, find_service_blocks
@@ -22,8 +23,8 @@ from secgraph.web import create_app
 from servers import FIXTURE_PROJECT, oxigraph_command, oxigraph_server
 
 JSON = "application/sparql-results+json"
-STAND_IN = Path(__file__).parent / "fixtures" / "federation" / "wikidata-stand-in.ttl"
-SHIPPED = Path(__file__).parents[1]
+STAND_IN = TESTS / "fixtures" / "federation" / "wikidata-stand-in.ttl"
+SHIPPED = REPOSITORY
 
 # CARSI funding from secgraph, joined through the curated skos:exactMatch links with the
 # population of each funder from the (stand-in) Wikidata endpoint.

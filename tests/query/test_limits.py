@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from conftest import PATHOLOGICAL
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.query import runner as query_runner
@@ -26,8 +27,6 @@ from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.protocol.execution import TRUNCATED_HEADER
 
-# Four-way cross product of every triple: |G|^4 rows to count, far beyond any time limit here.
-PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "ASK { ?s ?p ?o }"
 JSON_ACCEPT = {"Accept": "application/json"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

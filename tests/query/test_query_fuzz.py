@@ -4,7 +4,6 @@ content types and Accept headers never get a 500 (Internal Server Error)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,11 +11,12 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.web import create_app
 
-QUERIES = Path(__file__).parents[1] / "queries"
+QUERIES = REPOSITORY / "queries"
 SEEDS = [path.read_text(encoding="utf-8") for path in sorted(QUERIES.glob("*.rq"))] + [
     "SELECT * WHERE { ?s ?p ?o } LIMIT 3",
     "ASK { ?s a ?c }",

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.describe.examples import load_examples
@@ -28,7 +29,7 @@ from secgraph.web import create_app
 from servers import oxigraph_server
 from virtuoso import VirtuosoServer, virtuoso_server
 
-SHIPPED = Path(__file__).parent.parent
+SHIPPED = REPOSITORY
 QUERIES = sorted((SHIPPED / "queries").glob("*.rq"))
 CARSI = str(ID.carsi)
 VIEWS = [

@@ -20,12 +20,13 @@ from urllib.request import Request, urlopen
 import pyoxigraph as ox
 import pytest
 
+from paths import TESTS
 from secgraph.config import ENV_PREFIX, Settings
 from secgraph.namespaces import ID, sparql_prologue
 from secgraph.web.server import gunicorn_options
 from servers import secgraph_server
 
-FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
+FIXTURE_PROJECT = TESTS / "fixtures" / "project"
 TIMEOUT_SECONDS = 60
 MEMBERS = sparql_prologue() + "SELECT ?m WHERE { id:sica sg:hasMember ?m } ORDER BY ?m"
 EXPECTED = [str(ID.belize), str(ID.guatemala), str(ID.honduras)]

@@ -6,17 +6,17 @@ Every step also fails on any console error the page logged. Skips when Chromium 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from browser import chromium, console_errors, missing_browser
+from paths import REPOSITORY
 from servers import secgraph_server
 
 pytestmark = pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 WAIT_SECONDS = 20
 
 

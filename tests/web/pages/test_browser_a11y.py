@@ -8,16 +8,16 @@ WCAG 2.x A/AA rules fails the page. Skips, saying why, without Chromium or witho
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from browser import chromium, console_errors, missing_browser
+from paths import REPOSITORY
 from servers import secgraph_server
 
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 AXE = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 WAIT_SECONDS = 30
 AUDIT_SECONDS = 180

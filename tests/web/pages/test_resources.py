@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -11,6 +10,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from html_tree import parse_html, text_of
+from paths import REPOSITORY
 from rdf_bodies import parse_body
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.build.shapes import load_shapes_store
@@ -20,7 +20,6 @@ from secgraph.store.embedded import Store
 from secgraph.web import create_app
 from secgraph.web.protocol.links import path_for_iri
 
-REPOSITORY = Path(__file__).parents[1]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SOURCE_TITLE = "United States-Central American Dialogue on Security"
 QUOTE = "SICA member states include Belize, Costa Rica, El Salvador, Guatemala, Honduras"

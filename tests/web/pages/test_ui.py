@@ -4,17 +4,17 @@ JSON twin; and the query page working as a plain form (no scripts)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.web import create_app
 
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 SICA = "https://w3id.org/secgraph/id/sica"
 
 

@@ -4,13 +4,13 @@ reachable from resource pages and from query results whose shape fits."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, RDF, RDFS, SG
@@ -18,7 +18,7 @@ from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 from secgraph.web.pages.funding import FUNDING_AROUND, FUNDING_QUERY, has_funding
 
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 CARSI = "https://w3id.org/secgraph/id/carsi"
 
 

@@ -3,13 +3,13 @@ the views that fit; and the placing of citations beside rows (secgraph.web.pages
 
 from __future__ import annotations
 
-from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
 from flask.testing import FlaskClient
 
 from html_tree import parse_html, text_of
+from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.web import create_app
@@ -17,7 +17,7 @@ from secgraph.web.pages.citing import citations_for
 from secgraph.web.pages.pages import Cited
 from secgraph.web.pages.terms import Provenance, Row, Shown
 
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 FACT_SHEET = "https://w3id.org/secgraph/id/source-carsi-fact-sheet-2012"
 
 

@@ -14,12 +14,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
+from conftest import PATHOLOGICAL
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.store.embedded import OxigraphStore
 from secgraph.web import create_app
 from servers import secgraph_server
-from test_limits import PATHOLOGICAL
 
 
 def test_liveness_is_200_json(client: FlaskClient) -> None:

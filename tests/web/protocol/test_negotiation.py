@@ -9,6 +9,18 @@ import io
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from test_sparql import (
+    ASK,
+    CONSTRUCT,
+    DESCRIBE,
+    EXPECTED_MEMBERS,
+    JSON,
+    MEMBERS,
+    TEXT,
+    XML,
+    error_body,
+    expect,
+)
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -21,18 +33,6 @@ from secgraph.web.protocol.negotiation import (
     Format,
     NotAcceptableError,
     choose_format,
-)
-from test_sparql import (
-    ASK,
-    CONSTRUCT,
-    DESCRIBE,
-    EXPECTED_MEMBERS,
-    JSON,
-    MEMBERS,
-    TEXT,
-    XML,
-    error_body,
-    expect,
 )
 
 

@@ -11,15 +11,6 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
-
-from secgraph.namespaces import GRAPH, ID
-from secgraph.web.protocol.negotiation import (
-    BOOLEAN_FORMATS,
-    GRAPH_FORMATS,
-    SOLUTIONS_FORMATS,
-    Format,
-)
 from test_sparql import (
     ASK,
     CONSTRUCT,
@@ -28,6 +19,15 @@ from test_sparql import (
     MEMBERS,
     _bindings,
     expect,
+)
+from werkzeug.test import TestResponse
+
+from secgraph.namespaces import GRAPH, ID
+from secgraph.web.protocol.negotiation import (
+    BOOLEAN_FORMATS,
+    GRAPH_FORMATS,
+    SOLUTIONS_FORMATS,
+    Format,
 )
 
 WAYS = ("accept", "format")

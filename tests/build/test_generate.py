@@ -7,13 +7,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from test_reason_fast import assert_same_inferences
 
+from paths import REPOSITORY
 from secgraph.build.load import load_sources
 from secgraph.build.pipeline import build
 from secgraph.config import Settings
-from test_reason_fast import assert_same_inferences
 
-ROOT = Path(__file__).parents[1]
+ROOT = REPOSITORY
 
 
 @pytest.fixture(scope="module")
