@@ -25,6 +25,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports  # the layers of pyproject.toml's [tool.importlinter]
 
 test: lint
 	$(BIN)/pytest

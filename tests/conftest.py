@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from paths import TESTS
 from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import ENV_PREFIX, Settings
 from secgraph.namespaces import PREFIXES
@@ -47,9 +51,20 @@ def shipped_built() -> BuiltGraph:
     Shared with test_content, which builds it for its own checks: the same cached build, not a
     second one.
     """
-    from test_content import _built
+    return _test_content()._built("shipped")
 
-    return _built("shipped")
+
+def _test_content() -> ModuleType:
+    """tests/build/test_content.py under the name pytest gives it, so its build cache is shared."""
+    name = "test_content"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, TESTS / "build" / "test_content.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 @pytest.fixture

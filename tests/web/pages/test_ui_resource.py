@@ -13,8 +13,7 @@ from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.web import create_app
-from secgraph.web.pages.citing import citations_for
-from secgraph.web.pages.pages import Cited
+from secgraph.web.pages.citing import Cited, citations_for
 from secgraph.web.pages.terms import Provenance, Row, Shown
 
 ROOT = REPOSITORY

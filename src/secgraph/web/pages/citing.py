@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from secgraph.describe.search import fold
-from secgraph.web.pages.terms import Provenance, Row
-
-if TYPE_CHECKING:
-    from secgraph.web.pages.pages import Cited, Group
+from secgraph.web.pages.terms import Provenance, Row, Shown
 
 MIN_NAMING_LENGTH = 3
 """Values shorter than this (folded) are not looked for in quotes: "1" is in too many."""
@@ -31,6 +27,28 @@ class RowCitations:
     @property
     def count(self) -> int:
         return len(self.naming) + len(self.others)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Statements of one kind, under a heading."""
+
+    slug: str
+    title: str
+    rows: tuple[Row, ...]
+    also: tuple[tuple[Provenance, ...], ...] = ()
+    """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
+    cited: tuple[RowCitations, ...] = ()
+    """Per row, the citations shown beside it (secgraph.web.pages.citing)."""
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation as shown: the fact node, its source document and the quoted words."""
+
+    fact: Shown
+    source: Shown
+    quote: str | None
 
 
 def cite_rows(groups: Iterable[Group], citations: Sequence[Cited]) -> tuple[Group, ...]:

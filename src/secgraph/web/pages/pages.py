@@ -26,7 +26,7 @@ from secgraph.namespaces import (
     TIME,
     XSD,
 )
-from secgraph.web.pages.citing import RowCitations, cite_rows, unplaced
+from secgraph.web.pages.citing import Cited, Group, cite_rows, unplaced
 from secgraph.web.pages.terms import Provenance, Row, Shown, TermShower
 
 
@@ -74,28 +74,6 @@ GROUP_TITLES = {
     "other": "Other relations",
 }
 """Groups in the order a page shows them."""
-
-
-@dataclass(frozen=True)
-class Group:
-    """Statements of one kind, under a heading."""
-
-    slug: str
-    title: str
-    rows: tuple[Row, ...]
-    also: tuple[tuple[Provenance, ...], ...] = ()
-    """Per row, the other graphs stating the same fact (one row per fact, all its sources)."""
-    cited: tuple[RowCitations, ...] = ()
-    """Per row, the citations shown beside it (secgraph.web.pages.citing)."""
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A citation as shown: the fact node, its source document and the quoted words."""
-
-    fact: Shown
-    source: Shown
-    quote: str | None
 
 
 @dataclass(frozen=True)
