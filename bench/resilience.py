@@ -102,12 +102,17 @@ def send(session: requests.Session, url: str, query: str, rng: random.Random) ->
     )
 
 
-def _error_code(response: requests.Response) -> str:
+def _documented(response: requests.Response) -> bool:
+    """Whether a 5xx is one the README documents: /sparql's error codes, or a page's message
+    for the same limits (a page's JSON twin carries the message as ``error``)."""
     try:
         body = response.json()
     except ValueError:
-        return ""
-    return str(body.get("error", "")) if isinstance(body, dict) else ""
+        return False
+    error = str(body.get("error", "")) if isinstance(body, dict) else ""
+    return error in DOCUMENTED_5XX or any(
+        words in error for words in ("time limit", "memory (the query_memory_mb", "was busy")
+    )
 
 
 def main() -> None:
@@ -152,7 +157,7 @@ def main() -> None:
                     session = requests.Session()
                     continue
                 statuses[response.status_code] += 1
-                if response.status_code >= 500 and _error_code(response) not in DOCUMENTED_5XX:
+                if response.status_code >= 500 and not _documented(response):
                     undocumented[f"{response.status_code} {query[:60]!r}"] += 1
                 while True:
                     try:
