@@ -1,8 +1,8 @@
 """Screenshots of each page of the web interface into docs/screens/, for the README.
 
 Starts `secgraph serve` on a free 127.0.0.1 port over the shipped project, opens each page in
-headless Debian Chromium (the same browser and flags as tests/test_browser.py), saves a PNG, and
-prints how long each page took to load. Usage: ``python bench/screens/run.py [--out DIR]``.
+headless Debian Chromium (the same browser and flags as tests/web/pages/test_browser.py), saves a
+PNG, and prints how long each page took to load. Usage: ``python bench/screens/run.py [--out DIR]``.
 """
 
 from __future__ import annotations

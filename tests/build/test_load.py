@@ -1,4 +1,4 @@
-"""load.py: sources become graphs as written; every error names file, line and column."""
+"""build/load.py: sources become graphs as written; every error names file, line and column."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""pipeline.py: build orchestrates every step and reports one error type."""
+"""build/pipeline.py: build orchestrates every step and reports one error type."""
 
 from __future__ import annotations
 

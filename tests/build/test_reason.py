@@ -1,4 +1,4 @@
-"""reason.py: OWL 2 RL materialization kept apart from the asserted graphs, noise filtered."""
+"""build/reason.py: OWL 2 RL materialization kept apart from the asserted graphs, noise filtered."""
 
 from __future__ import annotations
 

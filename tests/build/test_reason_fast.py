@@ -1,4 +1,5 @@
-"""reason.py fast path and rules.py: the fast rules infer what owlrl infers, or step aside."""
+"""build/reason.py fast path and build/rules.py: the fast rules infer what owlrl infers, or step
+aside."""
 
 from __future__ import annotations
 

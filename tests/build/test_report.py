@@ -1,4 +1,4 @@
-"""report.py: results render as aligned text and Markdown without computing anything."""
+"""build/report.py: results render as aligned text and Markdown without computing anything."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""shacl_sparql.py through validate_store: the compiled shapes report exactly what pySHACL reports.
+"""build/shacl_sparql.py through validate_store: the compiled shapes report exactly what pySHACL
+reports.
 
 Every test compares whole reports (conforms and the sorted tuple of results) from validate_graph
 (pySHACL, the reference) and validate_store (the SPARQL compilation) on the same triples.

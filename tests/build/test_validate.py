@@ -1,4 +1,4 @@
-"""validate.py: SHACL results come back as sorted, readable violations."""
+"""build/validate.py: SHACL results come back as sorted, readable violations."""
 
 from __future__ import annotations
 

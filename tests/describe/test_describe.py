@@ -1,4 +1,5 @@
-"""describe.py, labels.py, web/negotiation.py: the core that pages and their twins use."""
+"""describe/describe.py, describe/labels.py, web/protocol/negotiation.py: the core that pages and
+their twins use."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""frames.py, web/frames.py: framed JSON-LD per main class over the shipped graph: an event
-with its participations nested, a program with its funding; nothing invented by framing."""
+"""describe/frames.py, web/protocol/frames.py: framed JSON-LD per main class over the shipped graph:
+an event with its participations nested, a program with its funding; nothing invented by framing."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""jsonld.py, jsonld_context.py, frames.py, web/context.py, web/frames.py: the versioned
-@context, compacted and framed JSON-LD, round trips, and a loader that never fetches."""
+"""describe/jsonld.py, describe/jsonld_context.py, describe/frames.py, web/protocol/context.py,
+web/protocol/frames.py: the versioned @context, compacted and framed JSON-LD, round trips, and a
+loader that never fetches."""
 
 from __future__ import annotations
 

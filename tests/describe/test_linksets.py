@@ -1,5 +1,5 @@
-"""links.py and the VoID linksets: link counts per target and coverage by class, checked against
-counts taken independently from the dump."""
+"""describe/links.py and the VoID linksets: link counts per target and coverage by class, checked
+against counts taken independently from the dump."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""web/federation.py: SERVICE reaches allowlisted endpoints only, with a timeout and a row cap;
+"""query/federation.py: SERVICE reaches allowlisted endpoints only, with a timeout and a row cap;
 results come back as VALUES. A real Oxigraph server on 127.0.0.1 plays the remote endpoint."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""query_answer.py: SPARQL JSON results written here are pyoxigraph's, byte for byte."""
+"""query/answer.py: SPARQL JSON results written here are pyoxigraph's, byte for byte."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""evaluation.py and query_text.py: a dataset of several default graphs is their RDF merge (SPARQL
-1.1 Query §13.2), and a function the engine does not know is an expression error (§17.6)."""
+"""store/evaluation.py and sparql/text.py: a dataset of several default graphs is their RDF merge
+(SPARQL 1.1 Query §13.2), and a function the engine does not know is an expression error (§17.6)."""
 
 from __future__ import annotations
 

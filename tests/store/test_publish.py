@@ -1,5 +1,5 @@
-"""publish.py against a real Oxigraph server: graphs replaced whole, stale ones removed, counts
-checked, by Graph Store Protocol or by SPARQL Update."""
+"""store/publish.py against a real Oxigraph server: graphs replaced whole, stale ones removed,
+counts checked, by Graph Store Protocol or by SPARQL Update."""
 
 from __future__ import annotations
 

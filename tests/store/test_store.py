@@ -1,4 +1,4 @@
-"""store.py: the embedded store answers SPARQL over the right dataset and starts warm."""
+"""store/embedded.py: the embedded store answers SPARQL over the right dataset and starts warm."""
 
 from __future__ import annotations
 

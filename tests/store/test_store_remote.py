@@ -1,4 +1,4 @@
-"""store_remote.py against a real Oxigraph server the fixture project is published to: what
+"""store/remote.py against a real Oxigraph server the fixture project is published to: what
 RemoteStore answers is what the embedded store answers for the same build."""
 
 from __future__ import annotations

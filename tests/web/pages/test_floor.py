@@ -1,4 +1,4 @@
-"""web/floor.py: GET /bench/floor answers a constant only when bench_floor is on."""
+"""web/pages/floor.py: GET /bench/floor answers a constant only when bench_floor is on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""web/resources.py: every secgraph IRI resolves to a page or RDF; one test per rule."""
+"""web/pages/resources.py: every secgraph IRI resolves to a page or RDF; one test per rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""web/caching.py: answers cached by data version and request, ETag and 304 on GET."""
+"""web/protocol/caching.py: answers cached by data version and request, ETag and 304 on GET."""
 
 from __future__ import annotations
 

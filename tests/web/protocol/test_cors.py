@@ -1,4 +1,5 @@
-"""web/cors.py: browser pages on any origin may query the endpoint (Fetch Standard CORS)."""
+"""web/protocol/cors.py: browser pages on any origin may query the endpoint (Fetch Standard
+CORS)."""
 
 from __future__ import annotations
 

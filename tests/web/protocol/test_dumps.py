@@ -1,4 +1,4 @@
-"""web/dumps.py: stable download URLs, cached per data version, revalidated with 304."""
+"""web/protocol/dumps.py: stable download URLs, cached per data version, revalidated with 304."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""web/errors.py: an error says what and where, as JSON or as text by the client's Accept."""
+"""web/protocol/errors.py: an error says what and where, as JSON or as text by the client's
+Accept."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""web/execution.py: the format chosen per kind of result, worked out once per Accept text."""
+"""web/protocol/execution.py: the format chosen per kind of result, worked out once per Accept
+text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""web/graphs.py: the SPARQL 1.1 Graph Store Protocol read side at /data; one test per rule."""
+"""web/protocol/graphs.py: the SPARQL 1.1 Graph Store Protocol read side at /data; one test per
+rule."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""web/health.py and web/metrics.py: liveness, readiness, and counters in the Prometheus text
-format, parsed back with prometheus_client's own parser; shared by a server's workers."""
+"""web/protocol/health.py and web/protocol/metrics.py: liveness, readiness, and counters in the
+Prometheus text format, parsed back with prometheus_client's own parser; shared by a server's
+workers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""web/negotiation.py: a `format` parameter, else the Accept header, picks the serialization;
-then, over HTTP, every format of every query form, parsed back."""
+"""web/protocol/negotiation.py: a `format` parameter, else the Accept header, picks the
+serialization; then, over HTTP, every format of every query form, parsed back."""
 
 from __future__ import annotations
 

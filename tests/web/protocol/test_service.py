@@ -1,4 +1,5 @@
-"""web/service.py: GET /sparql without a query describes the service (Service Description §2)."""
+"""web/protocol/service.py: GET /sparql without a query describes the service (Service Description
+§2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""web/sparql.py: one test per SPARQL 1.1 Protocol rule; status, Content-Type, Vary, body."""
+"""web/protocol/sparql.py: one test per SPARQL 1.1 Protocol rule; status, Content-Type, Vary,
+body."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""web/validators.py: ETag and Last-Modified name the data (its sources' hash and time), not
-the process serving it; conditional requests get 304."""
+"""web/protocol/validators.py: ETag and Last-Modified name the data (its sources' hash and time),
+not the process serving it; conditional requests get 304."""
 
 from __future__ import annotations
 

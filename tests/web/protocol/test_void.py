@@ -1,4 +1,5 @@
-"""web/void.py + catalog.py: VoID and DCAT from the live data; counts checked independently."""
+"""web/protocol/void.py + describe/catalog.py: VoID and DCAT from the live data; counts checked
+independently."""
 
 from __future__ import annotations
 
@@ -104,7 +105,7 @@ def test_each_named_graph_is_a_subset_with_its_source(
     subsets = {
         str(s): _count(void, s, VOID.triples)
         for s in void.objects(DATASET, VOID.subset)
-        if (s, RDF.type, VOID.Linkset) not in void  # linksets: tests/test_linksets.py
+        if (s, RDF.type, VOID.Linkset) not in void  # linksets: tests/describe/test_linksets.py
     }
     assert subsets == sizes
     dialogue = GRAPH["dialogue-2008"]
