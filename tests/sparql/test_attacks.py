@@ -35,9 +35,12 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def target(listener: socket.socket) -> socket.socket:
-    """The address an attacker names (the listener of tests/sparql/conftest.py)."""
-    return listener
+def target() -> Iterator[socket.socket]:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        server.setblocking(False)
+        yield server
 
 
 def _url(target: socket.socket) -> str:

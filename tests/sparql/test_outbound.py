@@ -9,9 +9,19 @@ server had opened would be there.
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.setblocking(False)
+        yield server
 
 
 def _url(listener: socket.socket) -> str:
