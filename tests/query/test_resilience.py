@@ -4,6 +4,8 @@ nesting limit hold on /sparql, the editor and the views, no input kills the serv
 
 from __future__ import annotations
 
+import socket
+import time
 from dataclasses import replace
 
 import pytest
@@ -13,6 +15,7 @@ from flask.testing import FlaskClient
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.query.answer import QueryJob
+from secgraph.query.process import QueryProcess
 from secgraph.query.runner import ProcessQueryRunner, QueryLimits
 from secgraph.sparql.gate import GateRefusalError, check_nesting
 from secgraph.store.embedded import OxigraphStore
@@ -157,3 +160,18 @@ def test_a_job_whose_cost_can_change_is_never_proven_cheap(built: BuiltGraph, qu
             assert not runner.is_cheap(job)  # so every run is one the time limit can stop
     finally:
         runner.close()
+
+
+def test_a_forked_query_process_holds_none_of_the_servers_connections() -> None:
+    """A connection the server closes is closed for its client: the query process forked while
+    it was open keeps no copy, so a keep-alive client never sends a request nobody reads."""
+    server_end, client_end = socket.socketpair()
+    process = QueryProcess.fork(OxigraphStore.from_quads([]), data="test")
+    try:
+        server_end.close()
+        client_end.settimeout(10)
+        assert client_end.recv(1) == b""  # end of stream: no other holder of the server end
+        assert process.run(QueryJob(CHEAP), slow_after=10, deadline=time.monotonic() + 10)
+    finally:
+        process.stop()
+        client_end.close()

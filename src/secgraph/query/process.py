@@ -64,9 +64,7 @@ class QueryProcess:
         self._child = child
 
     @classmethod
-    def fork(
-        cls, store: Store, siblings: list[Connection], data: object, memory_mb: int = 0
-    ) -> QueryProcess:
+    def fork(cls, store: Store, data: object, memory_mb: int = 0) -> QueryProcess:
         """Fork a process answering from ``store`` as this process holds it now; ``memory_mb``
         more than it holds at the start is its memory limit (0: none)."""
         parent_end, child_end = Pipe(duplex=True)
@@ -77,7 +75,7 @@ class QueryProcess:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             parent_end.close()
-            _serve_forked(child_end, store, siblings, memory_mb)
+            _serve_forked(child_end, store, memory_mb)
         child_end.close()
         return cls(pid, parent_end, data)
 
@@ -171,21 +169,26 @@ def limit_memory(memory_mb: int) -> None:
 
 
 # pragma: no cover - runs in the child only
-def _serve_forked(
-    connection: Connection, store: Store, siblings: list[Connection], memory_mb: int
-) -> NoReturn:
+def _serve_forked(connection: Connection, store: Store, memory_mb: int) -> NoReturn:
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes pipes
-    # Close the copies of the other query processes' pipes, which would keep them from seeing
-    # end-of-file when the server exits.
-    for sibling in siblings:
-        with contextlib.suppress(OSError):
-            sibling.close()
+    close_inherited_descriptors(keep=connection.fileno())
     try:
         _answer_jobs(connection, store, memory_mb)
     finally:
         os._exit(0)  # no atexit handlers, no finalizers of the parent's objects
+
+
+def close_inherited_descriptors(keep: int) -> None:
+    """Close every descriptor a forked child inherited except stdio and ``keep``.
+
+    The serving process's client connections, listening socket, poller and the other query
+    processes' pipes all come along with fork(). A connection the server then closes would
+    stay open in the child: the client's next request on it is sent into a socket nobody
+    reads and waits forever; a sibling's pipe would never see end-of-file."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def main(argv: list[str] | None = None) -> None:

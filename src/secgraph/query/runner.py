@@ -193,9 +193,8 @@ class ProcessQueryRunner:
             process = self._idle.pop() if self._idle else None
             snapshot = current[1]
             if process is None and snapshot is None:
-                # Forked under the lock, so the child knows every sibling pipe to close.
-                siblings = [other.connection for other in (*self._idle, *self._running)]
-                process = QueryProcess.fork(self.store, siblings, current, self.limits.memory_mb)
+                # Forked under the lock: no sibling is half made while the child is copied.
+                process = QueryProcess.fork(self.store, current, self.limits.memory_mb)
             if process is not None:
                 self._running.add(process)
             else:
