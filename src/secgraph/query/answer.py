@@ -46,13 +46,6 @@ class QueryJob:
     graph_format: str | None = "text/turtle"
     max_rows: int = 10_000
 
-    def format_for(self, kind: ResultKind) -> str | None:
-        return {
-            "solutions": self.solutions_format,
-            "boolean": self.boolean_format,
-            "graph": self.graph_format,
-        }[kind]
-
 
 @dataclass(frozen=True)
 class QueryAnswer:

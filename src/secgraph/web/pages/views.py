@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 from secgraph.namespaces import sparql_prologue
 from secgraph.query.results import Table, to_table
 from secgraph.web.pages.charts import (
+    LABEL_WIDTH,
     NETWORK_SIZE,
     Node,
     place_bars,
@@ -161,7 +162,9 @@ def _chart_of(
         "error": error,
         "measures": [{**asdict(item), "value": str(item.value)} for item in found],
     }
-    return twin_response("chart.html", data, _status(error), bars=bars, height=height)
+    return twin_response(
+        "chart.html", data, _status(error), bars=bars, height=height, label_width=LABEL_WIDTH
+    )
 
 
 def _table(default: str | None) -> tuple[Table | None, str | None, str | None]:
