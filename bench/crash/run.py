@@ -1,13 +1,17 @@
-"""bench/crash: kill -9 `secgraph serve` during a stream of acknowledged writes, restart, and
-check that every acknowledged write is there and the store still validates.
+"""bench/crash: kill -9 `secgraph serve` during a stream of acknowledged writes and check that
+every acknowledged write is still served and the store still validates.
 
-    python bench/crash/run.py --rounds 50
+    python bench/crash/run.py --rounds 50 [--kill all|worker]
 
-Each round starts the server (writes enabled, on-disk store kept across rounds), streams small
-valid SPARQL Updates (each inserting a unique marker) and kills the whole process group with
-SIGKILL at a random moment. The next start must hold every write answered 204 before the kill.
-Prints rounds, acknowledged writes, lost writes and corrupt stores (a start that fails, or data
-that no longer conforms to the shapes).
+Each round streams small valid SPARQL Updates (each inserting a unique marker) beside a stream
+of queries, and at a random moment sends SIGKILL to
+- ``all``: the whole process group (master and worker); the next round starts the server again
+  on the same on-disk store, which must hold every write answered 204 before the kill;
+- ``worker``: the worker only; gunicorn's master forks a new one, which must serve every
+  acknowledged write (else they are *invisible*), and the killed worker's query processes must
+  be gone (else they are *orphans*). A last full restart counts what the journal lost.
+Prints rounds, acknowledged writes, lost writes, invisible writes, orphans and corrupt stores
+(a start that fails, or data that no longer conforms to the shapes).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import contextlib
 import os
 import queue
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -24,6 +29,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -38,6 +46,7 @@ TOKEN = "crash-bench-token"  # noqa: S105 (a local benchmark, not a secret)
 GRAPH = "https://w3id.org/secgraph/graph/crash-bench"
 SUBJECT = "https://w3id.org/secgraph/id/sica"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+_BOOTED = re.compile(r"Booting worker with pid: (\d+)")
 MARKERS = f"SELECT ?marker WHERE {{ GRAPH <{GRAPH}> {{ <{SUBJECT}> <{COMMENT}> ?marker }} }}"
 
 
@@ -48,8 +57,17 @@ def free_port() -> int:
         return port
 
 
-def start(root: Path, store: Path, port: int, deadline: float = 120) -> subprocess.Popen[str]:
-    """Start the server in its own process group; return once it listens (or raise)."""
+@dataclass
+class Server:
+    """A running ``secgraph serve``: its master process and the lines it prints."""
+
+    process: subprocess.Popen[str]
+    lines: queue.Queue[str]
+    worker: int
+
+
+def start(root: Path, store: Path, port: int, deadline: float = 120) -> Server:
+    """Start the server in its own process group; return once a worker boots (or raise)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SECGRAPH_")}
     environ["SECGRAPH_WRITE_TOKEN"] = TOKEN
     args = [sys.executable, "-m", "secgraph", "--root", str(root), "serve", "--writes-enabled"]
@@ -64,6 +82,15 @@ def start(root: Path, store: Path, port: int, deadline: float = 120) -> subproce
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_pump, args=(process, lines), daemon=True).start()
+    try:
+        return Server(process, lines, next_worker(process, lines, deadline))
+    except RuntimeError:
+        kill(process)
+        raise
+
+
+def next_worker(process: subprocess.Popen[str], lines: queue.Queue[str], deadline: float) -> int:
+    """The pid of the next worker the master boots, read from its log (or raise)."""
     log, ends = [], time.monotonic() + deadline
     while time.monotonic() < ends:
         try:
@@ -71,12 +98,31 @@ def start(root: Path, store: Path, port: int, deadline: float = 120) -> subproce
         except queue.Empty:
             break
         log.append(line)
-        if "Booting worker" in line:
-            return process
+        if (found := _BOOTED.search(line)) is not None:
+            return int(found.group(1))
         if process.poll() is not None and lines.empty():
             break
-    kill(process)
-    raise RuntimeError("server did not start:\n" + "".join(log[-30:]))
+    raise RuntimeError("no worker booted:\n" + "".join(log[-30:]))
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` now (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _pump(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
@@ -102,6 +148,14 @@ def wait_ready(base: str, deadline: float = 60) -> None:
         except requests.ConnectionError:
             time.sleep(0.02)  # the worker is still importing; poll again
     raise RuntimeError(f"{base} never answered")
+
+
+def stream_queries(base: str, stop: threading.Event) -> None:
+    """Keep the worker's query processes busy, as readers beside the writer would."""
+    session = requests.Session()
+    while not stop.is_set():
+        with contextlib.suppress(requests.RequestException):
+            session.get(f"{base}/sparql", params={"query": MARKERS}, timeout=30)
 
 
 def stream_writes(
@@ -141,52 +195,127 @@ def conforms(base: str, root: Path) -> bool:
     return validate_graph(union, load_sources(Settings(root=root)).shapes).conforms
 
 
+@dataclass
+class Tally:
+    acknowledged: list[str] = field(default_factory=list)
+    lost: set[str] = field(default_factory=set)
+    invisible: set[str] = field(default_factory=set)
+    orphans: int = 0
+    corrupt: int = 0
+
+
+def check(base: str, root: Path, tally: Tally, missing: set[str]) -> None:
+    """Add the acknowledged writes ``base`` does not serve to ``missing``; count a store that
+    no longer conforms."""
+    missing |= set(tally.acknowledged) - present_markers(base)
+    if not conforms(base, root):
+        tally.corrupt += 1
+
+
+def write_until_killed(
+    base: str, round_number: int, tally: Tally, delay: float, killing: Callable[[], None]
+) -> None:
+    """Stream writes and queries for ``delay`` seconds, then call ``killing``."""
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=stream_writes, args=(base, round_number, tally.acknowledged, stop)),
+        threading.Thread(target=stream_queries, args=(base, stop)),
+    ]
+    for thread in threads:
+        thread.start()
+    stop.wait(delay)
+    killing()
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+
+def kill_all_rounds(options: argparse.Namespace, store: Path, tally: Tally) -> None:
+    chance = random.Random(options.seed)  # noqa: S311 (when to kill, not a secret)
+    for round_number in range(options.rounds + 1):
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        try:
+            server = start(options.root, store, port)
+            wait_ready(base)
+        except RuntimeError as error:
+            print(f"round {round_number}: corrupt store: {error}", file=sys.stderr)
+            tally.corrupt += 1
+            continue
+        check(base, options.root, tally, tally.lost)
+        if round_number == options.rounds:
+            kill(server.process)  # the last start only verifies
+            break
+        delay = chance.uniform(0.0, options.max_kill_delay)
+        write_until_killed(base, round_number, tally, delay, partial(kill, server.process))
+
+
+def kill_worker_rounds(options: argparse.Namespace, store: Path, tally: Tally) -> None:
+    chance = random.Random(options.seed)  # noqa: S311 (when to kill, not a secret)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start(options.root, store, port)
+    try:
+        wait_ready(base)
+        for round_number in range(options.rounds):
+            delay = chance.uniform(0.0, options.max_kill_delay)
+            worker, orphaned = server.worker, []
+
+            def kill_worker(worker: int = worker, orphaned: list[int] = orphaned) -> None:
+                orphaned += children(worker)  # its query processes, if any ran
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker, signal.SIGKILL)
+
+            write_until_killed(base, round_number, tally, delay, kill_worker)
+            try:
+                server.worker = next_worker(server.process, server.lines, 120)
+                wait_ready(base)
+            except RuntimeError as error:
+                print(f"round {round_number}: no new worker: {error}", file=sys.stderr)
+                tally.corrupt += 1
+                return
+            check(base, options.root, tally, tally.invisible)
+            ends = time.monotonic() + 5  # a parent-death signal is delivered at once
+            while any(alive(pid) for pid in orphaned) and time.monotonic() < ends:
+                time.sleep(0.05)
+            tally.orphans += sum(alive(pid) for pid in orphaned)
+    finally:
+        kill(server.process)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start(options.root, store, port)  # a full start: what the journal kept
+    try:
+        wait_ready(base)
+        check(base, options.root, tally, tally.lost)
+    finally:
+        kill(server.process)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--root", type=Path, default=REPOSITORY / "tests" / "fixtures" / "project")
     parser.add_argument("--max-kill-delay", type=float, default=2.0, help="seconds")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--kill", choices=("all", "worker"), default="all", help="what dies")
     options = parser.parse_args()
-    chance = random.Random(options.seed)  # noqa: S311 (when to kill, not a secret)
-    acknowledged: list[str] = []
-    lost: set[str] = set()
-    corrupt = 0
+    tally = Tally()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
         store = Path(scratch) / "store"
-        for round_number in range(options.rounds + 1):
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            try:
-                process = start(options.root, store, port)
-                wait_ready(base)
-            except RuntimeError as error:
-                print(f"round {round_number}: corrupt store: {error}", file=sys.stderr)
-                corrupt += 1
-                continue
-            lost |= set(acknowledged) - present_markers(base)
-            if not conforms(base, options.root):
-                corrupt += 1
-            if round_number == options.rounds:
-                kill(process)  # the last start only verifies
-                break
-            stop = threading.Event()
-            writer = threading.Thread(
-                target=stream_writes, args=(base, round_number, acknowledged, stop)
-            )
-            writer.start()
-            stop.wait(chance.uniform(0.0, options.max_kill_delay))  # a random moment
-            kill(process)
-            stop.set()
-            writer.join()
+        rounds = kill_worker_rounds if options.kill == "worker" else kill_all_rounds
+        rounds(options, store, tally)
     seconds = time.perf_counter() - started
     print(f"rounds: {options.rounds}")
-    print(f"acknowledged writes: {len(acknowledged)}")
-    print(f"lost writes: {len(lost)}")
-    print(f"corrupt stores: {corrupt}")
+    print(f"killed: {options.kill}")
+    print(f"acknowledged writes: {len(tally.acknowledged)}")
+    print(f"lost writes: {len(tally.lost)}")
+    print(f"invisible writes: {len(tally.invisible)}")
+    print(f"orphans: {tally.orphans}")
+    print(f"corrupt stores: {tally.corrupt}")
     print(f"seconds: {seconds:.1f} ({options.root.name})")
-    return 0 if not lost and not corrupt else 1
+    failed = tally.lost or tally.invisible or tally.orphans or tally.corrupt
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

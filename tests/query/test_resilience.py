@@ -5,8 +5,11 @@ nesting limit hold on /sparql, the editor and the views, no input kills the serv
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -175,3 +178,45 @@ def test_a_forked_query_process_holds_none_of_the_servers_connections() -> None:
     finally:
         process.stop()
         client_end.close()
+
+
+WORKER = """
+import sys, time
+import pyoxigraph as ox
+from secgraph.query.answer import QueryJob
+from secgraph.query.process import QueryProcess
+from secgraph.store.embedded import OxigraphStore
+
+ex = "http://example.org/"
+quads = [ox.Quad(ox.NamedNode(ex + str(n)), ox.NamedNode(ex + "p"), ox.Literal(n),
+                 ox.NamedNode(ex + "g")) for n in range(200)]
+process = QueryProcess.fork(OxigraphStore.from_quads(quads), data="test")
+process.connection.send(QueryJob(sys.argv[1]))  # minutes of work for the query process
+print(process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has died; only its exit status waits to be read
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_a_query_process_dies_with_its_worker_even_in_the_middle_of_a_query() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", WORKER, CROSS_PRODUCT], stdout=subprocess.PIPE, text=True
+    ) as worker:
+        try:
+            assert worker.stdout is not None
+            child = int(worker.stdout.readline())
+            assert _running(child)
+        finally:
+            worker.kill()
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)

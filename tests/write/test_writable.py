@@ -3,6 +3,7 @@ its query processes see each accepted edit and are stopped at the time limit."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from secgraph.build.pipeline import BuildError
 from secgraph.web import create_app
 from secgraph.write.candidate import RejectedEditError
 from secgraph.write.journal import Edit, Journal, JournalError, journal_path
-from secgraph.write.writable import open_writable, stamp_path
+from secgraph.write.writable import WritableStore, open_writable, stamp_path
 from writes_support import AUTH, EDITS, insert, writable_settings
 
 PANAMA = 'id:panama a sg:Country ; rdfs:label "Panama"@en .'
@@ -145,3 +146,45 @@ def test_query_processes_see_each_accepted_edit_and_time_out(project: Path, tmp_
     assert stopped.status_code == 503
     assert time.monotonic() - started < 2.0 + 3.0  # the limit, plus starting a process
     assert ask(HAS_PANAMA) is True
+
+
+def _apply_in_a_child_that_dies(store: WritableStore, edit: Edit) -> None:
+    """Apply ``edit`` in a forked copy of this process, which then exits without a word to
+    this one: a worker that accepted a write and was killed."""
+    store.before_fork()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            store.apply(edit)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def test_a_new_worker_serves_the_edits_a_dead_one_acknowledged(
+    project: Path, tmp_path: Path
+) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    master = open_writable(settings)
+    _apply_in_a_child_that_dies(master, Edit(kind="update", body=insert(PANAMA)))
+    assert not has_panama(master)  # the master's copy is the data at start
+    version = master.version
+    master.after_fork()  # what a newly forked worker runs before it serves
+    assert has_panama(master)
+    assert master.version != version  # caches keyed by version see the change
+    master.before_fork()
+    assert bool(ox.Store.read_only(str(tmp_path / "store")).query(HAS_PANAMA))  # disk too
+    assert master.catch_up() == 0  # and again: nothing new
+
+
+def test_a_journal_that_no_longer_begins_with_the_served_edits_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    settings = writable_settings(project, tmp_path / "store")
+    master = open_writable(settings)
+    master.apply(Edit(kind="update", body=insert(PANAMA)))
+    path = journal_path(tmp_path / "store")
+    path.write_bytes(path.read_bytes().replace(b"Panama", b"Panamb"))
+    with pytest.raises(BuildError, match="no longer begins with the edits served"):
+        master.after_fork()
+    assert has_panama(master)  # what is served stays as it was

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import os
 import resource
 import signal
@@ -43,6 +44,7 @@ _DIED = (
     "the query process ran out of memory (the query_memory_mb setting) or of stack, and was "
     "stopped; make the query cheaper (narrower patterns, LIMIT, no huge ORDER BY)"
 )
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _LOWEST_PRIORITY = 19  # nice(1): 19 is the least favourable scheduling priority
 # Signals gunicorn's worker handles in Python; a forked query process must not run those handlers.
 _RESET_SIGNALS = ("SIGTERM", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT")
@@ -68,6 +70,7 @@ class QueryProcess:
         """Fork a process answering from ``store`` as this process holds it now; ``memory_mb``
         more than it holds at the start is its memory limit (0: none)."""
         parent_end, child_end = Pipe(duplex=True)
+        parent = os.getpid()
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in a threaded process: the child only reads the
             # pipe and queries the in-memory store, taking none of the parent's Python locks.
@@ -75,6 +78,7 @@ class QueryProcess:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             parent_end.close()
+            die_with(parent)
             _serve_forked(child_end, store, memory_mb)
         child_end.close()
         return cls(pid, parent_end, data)
@@ -85,6 +89,7 @@ class QueryProcess:
         parent_end, child_end = Pipe(duplex=True)
         command = [sys.executable, "-m", "secgraph.query.process", str(child_end.fileno())]
         command += [str(snapshot.path), snapshot.version, "--memory-mb", str(memory_mb)]
+        command += ["--parent", str(os.getpid())]
         command += ["--union"] if snapshot.union_default_graph else []
         try:
             child = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
@@ -180,6 +185,19 @@ def _serve_forked(connection: Connection, store: Store, memory_mb: int) -> NoRet
         os._exit(0)  # no atexit handlers, no finalizers of the parent's objects
 
 
+def die_with(parent: int) -> None:
+    """Be killed when the process ``parent`` dies (Linux: the parent-death signal), so a query
+    process never outlives the worker that ran it, even in the middle of a long query when it
+    reads no pipe. Exits at once when ``parent`` is already gone. Elsewhere: nothing (the
+    closed pipe still ends an idle process). The signal follows the thread that forked, and
+    the serving process's request threads live as long as it does."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def close_inherited_descriptors(keep: int) -> None:
     """Close every descriptor a forked child inherited except stdio and ``keep``.
 
@@ -199,7 +217,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("version", help="the data version the directory holds")
     parser.add_argument("--union", action="store_true", help="union default graph layout")
     parser.add_argument("--memory-mb", type=int, default=0, help="memory limit (0: none)")
+    parser.add_argument("--parent", type=int, default=0, help="die with this process (0: not)")
     arguments = parser.parse_args(argv)
+    if arguments.parent:
+        die_with(arguments.parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes pipes
     store = OxigraphStore(
         None,

@@ -80,6 +80,10 @@ class Store(Protocol):
         """Drop handles that must not cross a fork(); forked workers reopen their own."""
         ...
 
+    def after_fork(self) -> None:
+        """In a newly forked worker, before it serves: bring the data up to date."""
+        ...
+
 
 def serialize_quads(quads: Iterable[ox.Quad], rdf_format: ox.RdfFormat) -> bytes:
     """Write quads; a graph-only format gets the merge of their graphs (each triple once)."""
@@ -335,6 +339,9 @@ class OxigraphStore:
 
     def before_fork(self) -> None:
         self.close()  # RocksDB handles and threads do not survive fork()
+
+    def after_fork(self) -> None:
+        return None  # read-only here: the data is the build's, already current
 
     @property
     def on_disk(self) -> bool:

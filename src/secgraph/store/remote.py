@@ -184,6 +184,9 @@ class RemoteStore:
     def before_fork(self) -> None:
         self._http.close()
 
+    def after_fork(self) -> None:
+        return None  # the server's data is read fresh on each request
+
     def close(self) -> None:
         """Close pooled connections; the next request opens new ones."""
         self._http.close()

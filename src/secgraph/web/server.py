@@ -27,7 +27,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships n
         return self._app
 
 
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
+def gunicorn_options(settings: Settings, store: Store | None = None) -> dict[str, Any]:
     """Gunicorn settings for ``settings``: bind address, workers, preloading."""
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     return {
@@ -43,6 +43,9 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "preload_app": True,
         "proc_name": "secgraph",
         "accesslog": "-",
+        # A worker forked after another died catches up (the writable store replays the journal
+        # the dead one appended to) before it accepts a connection.
+        "post_fork": lambda _arbiter, _worker: store.after_fork() if store else None,
     }
 
 
@@ -51,4 +54,4 @@ def run(settings: Settings, app: Flask, store: Store) -> None:
     store.before_fork()
     if settings.workers > 1 and settings.cache_dir is not None:
         metrics.share_across_workers(app, settings.cache_dir / "metrics")
-    GunicornServer(app, gunicorn_options(settings)).run()
+    GunicornServer(app, gunicorn_options(settings, store)).run()

@@ -54,6 +54,7 @@ class Journal:
         self.path = path
         self._digest = hashlib.sha256()
         self._count = 0
+        self._lines: list[bytes] = []  # as last read: to tell whether it extends another state
 
     @property
     def stamp(self) -> str:
@@ -77,7 +78,16 @@ class Journal:
         ]
         self._digest.update(whole)
         self._count = len(edits)
+        self._lines = whole.splitlines(keepends=True)
         return edits
+
+    def extends(self, stamp: str) -> bool:
+        """Whether the file, as ``read`` last found it, begins with the journal ``stamp`` names,
+        byte for byte: an earlier state of it that later appends only added to."""
+        count, digest = stamp.split()
+        held = int(count)
+        prefix = b"".join(self._lines[:held])
+        return held <= len(self._lines) and hashlib.sha256(prefix).hexdigest() == digest
 
     def append(self, edit: Edit) -> None:
         """Write ``edit`` as one line and fsync it (and, for a new file, its directory)."""
@@ -91,6 +101,7 @@ class Journal:
             fsync_directory(self.path.parent)
         self._digest.update(line)
         self._count += 1
+        self._lines.append(line)
 
 
 def fsync_directory(directory: Path) -> None:

@@ -9,7 +9,9 @@ the sources and the journal; otherwise it is rebuilt from the sources and the jo
 and re-checked, so an acknowledged edit is never silently dropped.
 
 One process writes: the store's lock (RocksDB) admits one writer, and the served copy lives in
-that process; settings enforce ``workers=1`` when writes are enabled.
+that process; settings enforce ``workers=1`` when writes are enabled. That process is a worker
+forked from the server's master, which holds the data as it was at start: a worker started
+after another died catches up with the journal (``after_fork``) before it answers anything.
 """
 
 from __future__ import annotations
@@ -112,6 +114,41 @@ class WritableStore:
     def before_fork(self) -> None:
         self._disk.close()
 
+    def after_fork(self) -> None:
+        """In a newly forked worker, before it serves: hold every edit the journal acknowledges."""
+        self.catch_up()
+
+    def catch_up(self) -> int:
+        """Replay and check the edits another process appended to the journal since this copy
+        was made (a worker since killed), then make the on-disk store and its stamp hold the
+        result; returns how many. Raises BuildError when the journal no longer begins with the
+        edits served here, or one of the new edits no longer passes."""
+        with self._lock:
+            journal = Journal(self._journal.path)
+            try:
+                edits = journal.read()
+            except JournalError as error:
+                raise BuildError(SourceError(str(error.path), str(error), error.line)) from error
+            held = self._journal.stamp
+            if journal.stamp == held:
+                return 0
+            if not journal.extends(held):
+                message = "the journal no longer begins with the edits served; restart to rebuild"
+                raise BuildError(SourceError(str(journal.path), message, None))
+            first = int(held.split()[0])
+            candidate = ox.Store()
+            candidate.extend(self._served.quads())
+            checked = _replay(candidate, edits[first:], journal.path, self._rules, first + 1)
+            self._journal = journal
+            self._served = self._serving(checked)
+            self._modified = _last_change(self._modified, journal.path)
+            # The killed process may have stopped anywhere after its append: compare with what
+            # the disk holds, not with what it should have held.
+            on_disk, new = set(self._disk.quads()), set(self._served.quads())
+            self._disk.replace_quads(on_disk - new, new - on_disk)
+            write_stamp(self._settings.store_path, self._base, self._journal)
+            return len(edits) - first
+
     def disk_snapshot(self) -> None:
         """None: queries read the served in-memory copy, so query processes are forked from
         this process and share it; the runner retires them when ``version`` changes (an
@@ -175,10 +212,14 @@ def open_writable(settings: Settings) -> WritableStore:
     )
 
 
-def _replay(served: ox.Store, edits: list[Edit], journal: Path, rules: Rules) -> ox.Store:
+def _replay(
+    served: ox.Store, edits: list[Edit], journal: Path, rules: Rules, first: int = 1
+) -> ox.Store:
+    """``served`` with ``edits`` (the journal's lines from number ``first``) applied and the
+    result checked as a build would."""
     if not edits:
         return served
-    for number, edit in enumerate(edits, start=1):
+    for number, edit in enumerate(edits, start=first):
         try:
             apply_edit(served, edit)
         except (EditError, UploadError) as error:
