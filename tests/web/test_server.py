@@ -160,3 +160,22 @@ def test_connections_that_never_send_a_request_do_not_hold_up_a_new_client() -> 
         finally:
             for connection in silent + kept:
                 connection.close()
+
+
+def test_two_servers_on_one_machine_leave_each_other_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No shared per-user file between servers: gunicorn's control socket is not opened, so
+    one server stopping cannot delete another's; each keeps answering whichever stops first."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    (tmp_path / "run").mkdir()
+    ask = "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    with secgraph_server() as first:
+        with secgraph_server() as second:
+            assert urlopen(second + ask, timeout=30).status == 200
+            assert not list(tmp_path.rglob("*.ctl"))  # none in HOME or XDG_RUNTIME_DIR
+        assert urlopen(first + ask, timeout=30).status == 200  # the second one stopped
+        with secgraph_server() as third:
+            assert urlopen(third + ask, timeout=30).status == 200
+            assert urlopen(first + ask, timeout=30).status == 200
