@@ -12,7 +12,8 @@ from rdflib import BNode, Dataset, Literal
 from secgraph.build.pipeline import BuiltGraph, build
 from secgraph.config import Settings
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, SG, sparql_prologue
-from secgraph.store.embedded import DEFAULT_GRAPH, OxigraphStore, has_dataset_clause, marker_path
+from secgraph.sparql.text import has_dataset_clause
+from secgraph.store.embedded import DEFAULT_GRAPH, OxigraphStore, marker_path
 from secgraph.terms import quads_to_oxigraph
 
 

@@ -1,4 +1,4 @@
-"""store.with_values and store_remote.skolem_aware: how a remote store rewrites query text,
+"""sparql.text.with_values and store.remote.skolem_aware: how a remote store rewrites query text,
 checked by evaluating the rewritten query in an embedded store."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from secgraph.namespaces import GENID
-from secgraph.store.embedded import with_values
+from secgraph.sparql.text import with_values
 from secgraph.store.remote import skolem_aware
 
 EX = "http://example.com/"

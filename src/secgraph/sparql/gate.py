@@ -33,6 +33,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
 from secgraph.refusal import RefusalError
+from secgraph.sparql.cache import by_text
 
 MAX_NESTING = 256
 """Default for the deepest bracket nesting or run of prefix operators a request may hold."""
@@ -95,8 +96,10 @@ def _expand_codepoints(text: str) -> str:
     return _CODEPOINT.sub(expand, text)
 
 
+@by_text(texts=64)  # a tree is some hundred times its text: few are kept
 def parse_query(text: str) -> ParseResults:
-    """The parse of a query; 400 ``malformed-query`` when rdflib's grammar does not take it."""
+    """The parse of a query; 400 ``malformed-query`` when rdflib's grammar does not take it.
+    Remembered by text (the federation and the engine's gate read the same text): read only."""
     parsed: ParseResults = _parse(parseQuery, text, "query")
     return parsed
 

@@ -1,13 +1,12 @@
-"""The store interface, query-text helpers and the embedded pyoxigraph store; no sources, no HTTP.
+"""The store interface and the embedded pyoxigraph store; no sources, no HTTP.
 
 ``secgraph.store.remote.RemoteStore`` implements the same interface over the SPARQL 1.1
-Protocol; what both share about query text (VALUES bindings; dataset clauses, from
-``secgraph.sparql.text``) lives here.
+Protocol; what both read from or write into query text (dataset clauses, VALUES bindings)
+comes from ``secgraph.sparql.text``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +18,6 @@ from rdflib import Dataset
 
 from secgraph.namespaces import PREFIXES
 from secgraph.sparql.gate import refuse_services
-from secgraph.sparql.text import FORM
-from secgraph.sparql.text import has_dataset_clause as has_dataset_clause  # shared with others
-from secgraph.sparql.text import mask_sparql as mask_sparql
 from secgraph.store.evaluation import MergedDatasets, evaluate, needs_merge, requested_dataset
 from secgraph.terms import quads_to_oxigraph
 
@@ -31,8 +27,6 @@ Bindings = Mapping[str, Term]
 """Values for a query's variables, by name (no leading ?), applied before evaluation."""
 DEFAULT_GRAPH = ""
 """Key of the default graph in ``graph_sizes()``."""
-
-_VARNAME = re.compile(r"\w+")  # SPARQL 1.1 Query §19.8 VARNAME, letters, digits and _ only
 
 
 class Store(Protocol):
@@ -61,7 +55,7 @@ class Store(Protocol):
         ``bindings`` fix variables to terms: the way to pass user input into a query without
         formatting it into the query text. The embedded store substitutes them (SEP-0007; a
         bound variable must appear in the SELECT projection), the remote one sends a VALUES
-        block (``with_values``)."""
+        block (``secgraph.sparql.text.with_values``)."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -91,52 +85,6 @@ def serialize_quads(quads: Iterable[ox.Quad], rdf_format: ox.RdfFormat) -> bytes
         return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
     triples = dict.fromkeys(quad.triple for quad in quads)  # merge graphs, keep order
     return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
-
-
-def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables by a VALUES block (SPARQL 1.1 Query §10.2) at the start of the query's
-    WHERE group, so they are in scope for its filters and aggregates as with substitution.
-
-    Terms are written in their N-Triples form, which pyoxigraph escapes; names must be plain
-    variable names. A ``CONSTRUCT WHERE`` short form or a query without a group gets a
-    trailing VALUES clause instead (§18.2.4.3)."""
-    if not bindings:
-        return sparql
-    for name, term in bindings.items():
-        if not _VARNAME.fullmatch(name):
-            raise ValueError(f"not a variable name: {name!r}")
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise ValueError(f"only IRIs and literals can be bound in VALUES, not {term!r}")
-    variables = " ".join("?" + name for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    block = f"VALUES ({variables}) {{ ({terms}) }}"
-    start = _where_group_start(mask_sparql(sparql))
-    if start is None:
-        return f"{sparql}\n{block}\n"
-    return f"{sparql[:start]} {block} {sparql[start:]}"
-
-
-def _where_group_start(masked: str) -> int | None:
-    """Index just after the ``{`` opening the query's WHERE group, or None."""
-    form = FORM.search(masked)
-    if form is None:
-        return None
-    position = form.end()
-    if form.group(1).upper() == "CONSTRUCT":
-        if not masked[position:].lstrip().startswith("{"):
-            return None  # CONSTRUCT WHERE { ... }: the group is also the template
-        position = _group_end(masked, masked.index("{", position))
-    brace = masked.find("{", position)
-    return None if brace < 0 else brace + 1
-
-
-def _group_end(masked: str, opening: int) -> int:
-    depth = 0
-    for index in range(opening, len(masked)):
-        depth += {"{": 1, "}": -1}.get(masked[index], 0)
-        if depth == 0:
-            return index + 1
-    raise SyntaxError("unbalanced braces in the query")
 
 
 @dataclass(frozen=True)

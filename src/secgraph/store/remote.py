@@ -9,7 +9,7 @@ What the embedded store does in-process, this one asks the server:
 - what a server cannot answer as the embedded store does (a default graph of several graphs,
   §13.2; a function it does not know, §17.6) is answered by an embedded store holding a copy of
   the graphs the request names, kept per version;
-- bindings: a VALUES block of N-Triples terms (``store.with_values``), never raw text;
+- bindings: a VALUES block of N-Triples terms (``sparql.text.with_values``), never raw text;
 - blank nodes: ``secgraph publish`` writes them as skolem IRIs (``GENID``); answers turn those
   back into blank nodes, blank-node bindings into those IRIs (so a blank node seen in one
   answer can be asked about in the next) and ``isBlank``/``isIRI`` tests see them as blank;
@@ -32,16 +32,20 @@ import pyoxigraph as ox
 from secgraph.namespaces import DCTERMS, GENID, OWL, PUBLICATION_GRAPH, UNION_GRAPH
 from secgraph.sparql.client import Answer, FormData, Http, RemoteError
 from secgraph.sparql.gate import refuse_services
-from secgraph.sparql.text import FORM, lowercase_booleans, simple_group_concat
+from secgraph.sparql.text import (
+    function_calls,
+    has_dataset_clause,
+    lowercase_booleans,
+    result_kind,
+    simple_group_concat,
+    with_values,
+)
 from secgraph.store.embedded import (
     DEFAULT_GRAPH,
     Bindings,
     OxigraphStore,
     QueryResult,
-    has_dataset_clause,
-    mask_sparql,
     serialize_quads,
-    with_values,
 )
 from secgraph.store.evaluation import needs_merge, requested_dataset
 
@@ -81,7 +85,6 @@ _UNSUPPORTED = re.compile(
     r"|Error SR185: Undefined procedure"  # Virtuoso
 )
 _QUADS_AND_DEFAULT = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
-_TERM_TEST = re.compile(r"(?<![\w:?$.-])(isBlank|isIRI|isURI)\s*\(", re.IGNORECASE)
 _XML_GENID = re.compile(rb"<uri>\s*" + re.escape(_GENID.encode()) + rb"([A-Za-z0-9_-]+)\s*</uri>")
 
 
@@ -244,10 +247,8 @@ class RemoteStore:
         ]
 
     def _ask(self, sparql: str, dataset: FormData) -> QueryResult:
-        form = FORM.search(mask_sparql(sparql))
-        kind = form.group(1).upper() if form else ""
-        accept = _ACCEPT_RDF if kind in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
-        accept = _ACCEPT_RESULTS if kind in ("SELECT", "ASK") else accept
+        kind = result_kind(sparql)
+        accept = _ACCEPT_RDF if kind == "graph" else _ACCEPT if kind is None else _ACCEPT_RESULTS
         try:
             answer = self._http.send(
                 "POST",
@@ -262,7 +263,7 @@ class RemoteStore:
                 raise SyntaxError(error.body or str(error)) from None
             raise
         result = _parse(answer, self.query_url)
-        if kind == "ASK" and isinstance(result, ox.QuerySolutions):
+        if kind == "boolean" and isinstance(result, ox.QuerySolutions):
             return _as_boolean(result)
         return result
 
@@ -276,28 +277,18 @@ class RemoteStore:
 def skolem_aware(sparql: str) -> str:
     """Make ``isBlank(E)`` true and ``isIRI(E)``/``isURI(E)`` false for skolem IRIs, as they
     are for the blank nodes those IRIs stand for (SPARQL 1.1 Query §17.4.2.1-2)."""
-    cursor = 0
-    while found := _TERM_TEST.search(mask_sparql(sparql), cursor):
-        end = _call_end(mask_sparql(sparql), found.end() - 1)
-        test, argument = found.group(1).lower(), sparql[found.end() : end - 1]
+    calls = function_calls(sparql, "isBlank", "isIRI", "isURI")
+    if calls is None:
+        raise SyntaxError("unbalanced parentheses in the query")
+    for call in reversed(calls):  # from the last: earlier positions stay valid
+        argument = sparql[call.argument]
         skolem = f'(isIRI({argument}) && STRSTARTS(STR({argument}), "{_GENID}"))'
-        if test == "isblank":
+        if call.name.lower() == "isblank":
             replacement = f"(isBlank({argument}) || {skolem})"
         else:
             replacement = f"(isIRI({argument}) && !{skolem})"
-        sparql = sparql[: found.start()] + replacement + sparql[end:]
-        cursor = found.start() + len(replacement)
+        sparql = sparql[: call.start] + replacement + sparql[call.end :]
     return sparql
-
-
-def _call_end(masked: str, opening: int) -> int:
-    """Index just after the ``)`` closing the parenthesis at ``opening``."""
-    depth = 0
-    for index in range(opening, len(masked)):
-        depth += {"(": 1, ")": -1}.get(masked[index], 0)
-        if depth == 0:
-            return index + 1
-    raise SyntaxError("unbalanced parentheses in the query")
 
 
 def _parse(answer: Answer, url: str) -> QueryResult:
