@@ -45,7 +45,7 @@ def gunicorn_options(settings: Settings, store: Store | None = None) -> dict[str
         "accesslog": "-",
         # gunicorn's control socket is one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn): a
         # second server would take it over and delete it on exit. secgraph offers no gunicornc
-        # commands, so none is opened; stop and restart with signals (README, Serving).
+        # commands, so none is opened (gunicorn still takes its signals: TERM, HUP, TTIN, TTOU).
         "control_socket_disable": True,
         # A worker forked after another died catches up (the writable store replays the journal
         # the dead one appended to) before it accepts a connection.
