@@ -174,3 +174,20 @@ def _run(*args: str, stderr: bool = False) -> str:
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return done.stderr if stderr else done.stdout
+
+
+@needs("rapper", "raptor2-utils")
+@pytest.mark.parametrize("parser", ["turtle", "ntriples", "rdfxml", "trig", "nquads"])
+@pytest.mark.parametrize(
+    "path", ["/id/sica", "/sparql?" + requests.compat.urlencode({"query": CONSTRUCT})]
+)
+def test_rapper_negotiates_every_format_by_itself(base: str, path: str, parser: str) -> None:
+    """rapper fetching the URL sends its own Accept (application/x-trig, text/x-nquads, ...)
+    and gets that syntax, the same statements as N-Triples gives, not the HTML page."""
+    reference = requests.get(base + path, headers={"Accept": "application/n-triples"}, timeout=60)
+    expected = len(list(ox.parse(reference.content, format=ox.RdfFormat.N_TRIPLES)))
+    log = _run("rapper", "-i", parser, "-c", base + path, stderr=True)
+    assert "rapper: Error" not in log, log
+    found = re.search(r"Parsing returned (\d+) triples", log)
+    assert found, log
+    assert int(found.group(1)) == expected > 0

@@ -51,6 +51,9 @@ def _accept(header: str) -> MIMEAccept:
         ("application/rdf+xml, */*;q=0.1", "application/rdf+xml"),
         ("application/json", "application/ld+json"),
         ("application/x-turtle", "text/turtle"),
+        ("text/rdf+n3", "text/turtle"),
+        ("application/x-trig", "application/trig"),
+        ("text/x-nquads", "application/n-quads"),
     ],
 )
 def test_graph_format_follows_accept(accept: str, expected: str) -> None:
@@ -265,3 +268,36 @@ def test_unknown_format_returns_406(client: FlaskClient) -> None:
     )
     body = error_body(response, 406, "not-acceptable")
     assert "format=yaml" in str(body["message"])
+
+
+ALIASES = [
+    ("application/x-trig", "application/trig"),
+    ("text/x-nquads", "application/n-quads"),
+    ("text/rdf+n3", "text/turtle"),
+    ("application/x-turtle", "text/turtle"),
+]
+
+
+@pytest.mark.parametrize(("alias", "media_type"), ALIASES)
+def test_every_rdf_route_answers_the_media_types_clients_in_the_wild_send(
+    client: FlaskClient, alias: str, media_type: str
+) -> None:
+    """rapper's -i trig / -i nquads and older clients send these instead of the registered
+    types: each route that writes RDF answers them as it answers the registered type."""
+    routes = [
+        ("/id/sica", {}),
+        ("/sparql", {"query": CONSTRUCT}),
+        ("/sparql", {"query": DESCRIBE}),
+        ("/data", {"default": ""}),
+        ("/data", {"graph": "https://w3id.org/secgraph/graph/carsi-fact-sheet-2012"}),
+    ]
+    answered = 0
+    for path, arguments in routes:
+        by_alias = client.get(path, query_string=arguments, headers={"Accept": alias})
+        registered = client.get(path, query_string=arguments, headers={"Accept": media_type})
+        assert by_alias.status_code == registered.status_code, path
+        assert by_alias.mimetype == registered.mimetype, path
+        if registered.status_code == 200:  # an error body names the Accept header it refuses
+            assert by_alias.get_data() == registered.get_data(), path
+        answered += by_alias.status_code == 200 and by_alias.mimetype == media_type
+    assert answered >= 3  # /id/ and both /sparql forms write every RDF format

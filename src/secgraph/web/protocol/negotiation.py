@@ -140,7 +140,16 @@ RDF_XML = Format(  # "rdf+xml": what SPARQLWrapper's RDFXML sends as format=
     FORMATS.RDF_XML,
     charset=True,
 )
-TRIG = Format("application/trig", ("trig",), "TriG", "trig", R.TRIG, FORMATS.TriG)
+# Raptor's rapper (-i trig, -i nquads) still sends the types used before registration.
+TRIG = Format(
+    "application/trig",
+    ("trig",),
+    "TriG",
+    "trig",
+    R.TRIG,
+    FORMATS.TriG,
+    aliases=("application/x-trig",),
+)
 N_QUADS = Format(
     "application/n-quads",
     ("nq", "nquads", "n-quads"),
@@ -148,6 +157,7 @@ N_QUADS = Format(
     "nq",
     R.N_QUADS,
     FORMATS["N-Quads"],
+    aliases=("text/x-nquads",),
 )
 HTML = Format(
     "text/html", ("html",), "HTML", "html", charset=True, aliases=("application/xhtml+xml",)
