@@ -33,11 +33,16 @@ test: lint
 clean:
 	rm -rf build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
 
-# axe-core, the accessibility engine tests/test_browser_a11y.py injects into each page: installed
-# from npm into build/ at test time (never a CDN at run time); without npm the tests skip.
+# From npm into build/ at test time (never a CDN at run time), in one install (npm drops what an
+# install does not name): axe-core, the accessibility engine tests/web/pages/test_browser_a11y.py
+# injects into each page, and jsonld (jsonld.js), a reader tests/describe/test_jsonld_js.py
+# checks the served JSON-LD with. Without npm those tests skip.
 AXE_VERSION := 4.10.3
+JSONLD_JS_VERSION := 8.3.3
 AXE := build/npm/node_modules/axe-core/axe.min.js
-$(AXE):
-	-npm install --prefix build/npm --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) \
-		|| echo "axe-core $(AXE_VERSION) not installed: the accessibility tests will skip" >&2
-test: $(AXE)
+JSONLD_JS := build/npm/node_modules/jsonld/package.json
+$(AXE) $(JSONLD_JS):
+	-npm install --prefix build/npm --no-save --no-audit --no-fund --silent \
+		axe-core@$(AXE_VERSION) jsonld@$(JSONLD_JS_VERSION) \
+		|| echo "npm packages not installed: the axe-core and jsonld.js tests will skip" >&2
+test: $(AXE) $(JSONLD_JS)

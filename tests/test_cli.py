@@ -12,7 +12,6 @@ import pytest
 
 from secgraph.cli import EXIT_INVALID, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, main
 from secgraph.describe.jsonld import JsonLdWriter
-from secgraph.describe.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import GRAPH, ID, INFERRED_GRAPH, sparql_prologue
 
 ROOT = ["--root", str(Path(__file__).parent / "fixtures" / "project")]
@@ -131,9 +130,10 @@ def test_export_json_ld_is_compacted_and_keeps_every_statement(
     out = tmp_path / "graph.jsonld"
     code, _, _ = run(capsys, *ROOT, "export", "--format", "jsonld", "--out", str(out))
     assert code == EXIT_OK
-    assert json.loads(out.read_text(encoding="utf-8"))["@context"] == CONTEXT_URL
+    writer = JsonLdWriter.for_ontology(Path(ROOT[1]) / "ontology")
+    assert json.loads(out.read_text(encoding="utf-8"))["@context"] == writer.context["@context"]
     _, nquads, _ = run(capsys, *ROOT, "export", "--format", "nquads")
-    from_jsonld = JsonLdWriter.for_ontology(Path(ROOT[1]) / "ontology").to_quads(out.read_bytes())
+    from_jsonld = writer.to_quads(out.read_bytes())
     expected = list(ox.parse(nquads.encode(), ox.RdfFormat.N_QUADS))
     # Same statements in the same graphs (blank nodes aside: test_jsonld checks isomorphism).
     assert len(from_jsonld) == len(expected)

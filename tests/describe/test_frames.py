@@ -12,7 +12,6 @@ from paths import REPOSITORY
 from secgraph.build.pipeline import BuiltGraph
 from secgraph.config import Settings
 from secgraph.describe.jsonld import JsonLdWriter
-from secgraph.describe.jsonld_context import CONTEXT_URL
 from secgraph.namespaces import ID
 from secgraph.web import create_app
 
@@ -31,7 +30,7 @@ def _framed(client: FlaskClient, path: str) -> dict[str, Any]:
     assert response.mimetype == "application/ld+json"
     assert "Accept" in response.vary
     document: dict[str, Any] = response.get_json()
-    assert document["@context"] == CONTEXT_URL
+    assert document["@context"] == JsonLdWriter.for_ontology(REPO / "ontology").context["@context"]
     return document
 
 

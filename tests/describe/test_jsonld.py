@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import socket
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from paths import REPOSITORY, TESTS
@@ -95,7 +96,7 @@ def test_context_has_short_readable_keys() -> None:
 def test_full_export_round_trips_to_an_isomorphic_dataset(cited_built: BuiltGraph) -> None:
     writer = JsonLdWriter.for_ontology(FIXTURE_ONTOLOGY)
     body = dump_jsonld(cited_built.store, writer)
-    assert json.loads(body)["@context"] == CONTEXT_URL
+    assert json.loads(body)["@context"] == writer.context["@context"]  # inline: read offline
     stored = list(ox.parse(cited_built.store.dump(ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS))
     _assert_same_dataset(writer.to_quads(body), stored)
 
@@ -105,9 +106,9 @@ def test_resource_twin_round_trips_to_the_turtle_twin(cited_client: FlaskClient)
     assert response.status_code == 200
     assert response.mimetype == JSON_LD
     document = response.get_json()
-    assert document["@context"] == CONTEXT_URL
-    assert document.get("@graph") or document.get("@id")
     writer = JsonLdWriter.for_ontology(FIXTURE_ONTOLOGY)
+    assert document["@context"] == writer.context["@context"]
+    assert document.get("@graph") or document.get("@id")
     from_jsonld = writer.to_quads(response.get_data())
     turtle = list(ox.parse(cited_client.get("/id/sica.ttl").get_data(), ox.RdfFormat.TURTLE))
     assert isomorphic(_merged(from_jsonld), _merged(turtle))
@@ -189,3 +190,56 @@ def test_two_writers_keep_their_own_context_for_one_url() -> None:
     second = JsonLdWriter({"@context": {"k": "https://e.org/second"}})
     assert [q.predicate.value for q in first.to_quads(document)] == ["https://e.org/first"]
     assert [q.predicate.value for q in second.to_quads(document)] == ["https://e.org/second"]
+
+
+OFFLINE_DOCUMENTS = [  # each JSON-LD answer and the twin holding the same statements
+    ("/id/sica", "application/n-triples"),  # a resource: its graphs merged
+    ("/id/carsi", "application/n-triples"),
+    ("/data?graph=https://w3id.org/secgraph/graph/dialogue-2008", "application/n-triples"),
+    ("/data?default", "application/n-triples"),
+    ("/data", "application/n-quads"),  # the dataset, each statement in its graph
+]
+
+
+def _no_network(*_arguments: object, **_keywords: object) -> None:
+    raise AssertionError("a JSON-LD reader tried to reach the network")
+
+
+def _rdflib_quads(body: bytes) -> list[ox.Quad]:
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser calls its own deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = Dataset().parse(data=body, format="json-ld")
+        nquads = dataset.serialize(format="nquads")
+    return list(ox.parse(nquads.encode(), ox.RdfFormat.N_QUADS))
+
+
+@pytest.mark.parametrize(("path", "twin_type"), OFFLINE_DOCUMENTS)
+def test_every_reader_reads_the_served_json_ld_offline_as_its_twin(
+    cited_client: FlaskClient, path: str, twin_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoxigraph (which cannot load a remote context), rdflib and pyld read each JSON-LD
+    answer with the network cut, and each gets the statements its RDF twin holds."""
+    monkeypatch.setattr(socket.socket, "connect", _no_network)
+    monkeypatch.setattr(socket, "create_connection", _no_network)
+    body = cited_client.get(path, headers={"Accept": JSON_LD})
+    assert (body.status_code, body.mimetype) == (200, JSON_LD)
+    twin = cited_client.get(path, headers={"Accept": twin_type})
+    assert (twin.status_code, twin.mimetype) == (200, twin_type)
+    expected = list(ox.parse(twin.get_data(), format=ox.RdfFormat.from_media_type(twin_type)))
+    assert expected
+    readers = {
+        "pyoxigraph": list(ox.parse(body.get_data(), format=ox.RdfFormat.JSON_LD)),
+        "rdflib": _rdflib_quads(body.get_data()),
+        "pyld": JsonLdWriter({"@context": {}}).to_quads(body.get_data()),
+    }
+    for reader, quads in readers.items():
+        try:
+            _assert_same_dataset(quads, expected)
+        except AssertionError as error:
+            raise AssertionError(f"{reader} read other statements: {error}") from None
+
+
+def test_the_context_declares_no_json_ld_version_it_does_not_need() -> None:
+    """Jena's JSON-LD 1.0 reader refuses "@version": 1.1; nothing in the context needs 1.1."""
+    context = context_file(REPO / "ontology").read_text(encoding="utf-8")
+    assert '"@version"' not in context

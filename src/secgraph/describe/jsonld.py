@@ -52,7 +52,8 @@ class LocalLoader:
 
 @dataclass(frozen=True)
 class JsonLdWriter:
-    """Writes RDF as compacted or framed JSON-LD whose @context is the versioned context URL."""
+    """Writes RDF as compacted or framed JSON-LD carrying the versioned context inline; reads
+    documents that name the context by its URL too."""
 
     context: dict[str, Any]
     """The context document, ``{"@context": {...}}``."""
@@ -95,8 +96,13 @@ class JsonLdWriter:
         return self._named(document)
 
     def _named(self, document: dict[str, Any]) -> dict[str, Any]:
-        # The context travels by reference: its stable URL, not a copy of its 500 lines.
-        return {"@context": self.url, **{k: v for k, v in document.items() if k != "@context"}}
+        # The context travels inline: pyoxigraph cannot load a remote context at all, and
+        # rdflib or jsonld.js would go to the network for it (its permanent IRI does not
+        # resolve yet); a copy makes every document read the same everywhere, offline.
+        return {
+            "@context": self.context["@context"],
+            **{k: v for k, v in document.items() if k != "@context"},
+        }
 
     def to_quads(self, document: str | bytes | Mapping[str, Any]) -> list[ox.Quad]:
         """Read a JSON-LD document into quads, resolving only the contexts kept here."""

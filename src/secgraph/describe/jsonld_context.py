@@ -32,7 +32,7 @@ from secgraph.namespaces import (
     XSD,
 )
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 CONTEXT_DIR = Path("context")
 """Where context files live, relative to the ontology directory."""
 CONTEXT_URL = f"{BASE}context/{VERSION}.jsonld"
@@ -103,7 +103,9 @@ def build_context(ontology_files: list[Path]) -> dict[str, Any]:
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SELECT query must return solutions")
     own = {row["term"].value.removeprefix(str(SG)): _definition(row) for row in solutions}
-    context: dict[str, Any] = {"@version": 1.1}
+    # No "@version": 1.1: nothing here needs JSON-LD 1.1 (language maps and @reverse are 1.0),
+    # and a 1.0 processor (Jena's reader) refuses a context that declares it.
+    context: dict[str, Any] = {}
     context.update({name: PREFIXES[name] for name in _PREFIXES})
     external = {key: {"@id": _curie(iri), **extra} for key, (iri, extra) in EXTERNAL.items()}
     external.update({key: {"@reverse": _curie(iri)} for key, iri in REVERSE.items()})
