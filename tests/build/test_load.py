@@ -71,9 +71,14 @@ def test_data_may_not_write_into_the_inferred_graph(project: Path, add_file) -> 
         load_sources(Settings(root=project))
 
 
-def test_missing_ontology_directory_is_a_source_error(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"^ontology: no such directory$"):
+def test_missing_ontology_directory_names_the_path_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as raised:
         find_sources(Settings(root=tmp_path))
+    message = str(raised.value)
+    assert message.startswith("ontology: no such directory: ")
+    assert str(tmp_path.resolve() / "ontology") in message
+    assert "--root" in message
+    assert "SECGRAPH_ROOT" in message
 
 
 def test_literals_keep_lexical_form_datatype_and_language(project: Path, add_file) -> None:

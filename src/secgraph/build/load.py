@@ -90,7 +90,12 @@ def relative_name(path: Path, root: Path) -> str:
 def find_sources(settings: Settings) -> SourceFiles:
     """List the source files: ontology/*.ttl, data/*.trig + data/*.ttl, shapes/*.ttl."""
     if not settings.ontology_dir.is_dir():
-        raise SourceError(relative_name(settings.ontology_dir, settings.root), "no such directory")
+        raise SourceError(
+            relative_name(settings.ontology_dir, settings.root),
+            f"no such directory: {settings.ontology_dir} (project root {settings.root}: --root, "
+            "else SECGRAPH_ROOT, else the nearest directory upwards that holds ontology/); pass "
+            "--root DIR or set SECGRAPH_ROOT to a directory holding ontology/, data/ and shapes/",
+        )
 
     def glob(directory: Path, *patterns: str) -> tuple[Path, ...]:
         found = (path for pattern in patterns for path in directory.glob(pattern))
