@@ -145,8 +145,10 @@ def wait_ready(base: str, deadline: float = 60) -> None:
         try:
             if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=5).ok:
                 return
-        except requests.ConnectionError:
-            time.sleep(0.02)  # the worker is still importing; poll again
+        except (requests.ConnectionError, requests.Timeout):
+            # The worker is still importing, or catching up with the journal (a connection
+            # waits in the listen queue meanwhile); poll again.
+            time.sleep(0.02)
     raise RuntimeError(f"{base} never answered")
 
 

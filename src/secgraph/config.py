@@ -106,6 +106,15 @@ class Settings:
     shapes_dir: Path = field(
         default=Path("shapes"), metadata=_doc("Directory of SHACL shapes *.ttl.", Path)
     )
+    sources_dir: Path = field(
+        default=Path("sources"),
+        metadata=_doc(
+            "Directory of the source documents' texts, <local name>.txt: the build checks each"
+            " one's sg:sha256 and every quote against them (not checked when it is missing).",
+            Path,
+            flag=False,
+        ),
+    )
     checks_dir: Path = field(
         default=Path("ontology/checks"),
         metadata=_doc(
@@ -271,6 +280,7 @@ class Settings:
             "ontology_dir",
             "data_dir",
             "shapes_dir",
+            "sources_dir",
             "checks_dir",
             "queries_dir",
             "store_path",

@@ -1,12 +1,12 @@
 """Source fidelity: every source document is identified by the digest of its text and described in
-one named graph of its own, and every citation quotes its source's exact words. The quotes are
-checked against the texts themselves when those are present in ../shared/seeds/ beside the
-repository; without them those tests are skipped, saying why."""
+one named graph of its own, and every citation quotes its source's exact words, checked against
+the texts kept in sources/; the build refuses a text, digest or quote that disagree."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -17,11 +17,13 @@ from rdflib.term import Node
 
 from paths import REPOSITORY
 from secgraph.build.load import load_sources
+from secgraph.build.pipeline import BuildError, build
 from secgraph.config import Settings
 from secgraph.namespaces import SG, shorten
 
+SOURCES = REPOSITORY / "sources"
 SEEDS = REPOSITORY.parent / "shared" / "seeds"
-NO_SEEDS = "no source texts: ../shared/seeds/*.txt is not beside the repository"
+"""The texts as the project received them, beside the repository where they are at hand."""
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 Citation = tuple[Node, Node, Node]
@@ -108,25 +110,16 @@ def test_citations_in_a_graph_cite_that_graphs_source() -> None:
 
 @cache
 def _texts() -> dict[str, Path]:
-    """Each source text in ../shared/seeds by the SHA-256 of its bytes."""
-    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    """Each source text in sources/ by the SHA-256 of its bytes."""
+    files = sorted(SOURCES.glob("*.txt"))
     return {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in files}
 
 
-def _without_texts(*names: str) -> list[object]:
-    values = (None,) * len(names)
-    return [pytest.param(*values, marks=pytest.mark.skip(reason=NO_SEEDS), id="no-texts")]
-
-
 def _text_params() -> list[object]:
-    if not _texts():
-        return _without_texts("text")
     return [pytest.param(path, id=path.name) for path in sorted(_texts().values())]
 
 
 def _quote_params() -> list[object]:
-    if not _texts():
-        return _without_texts("source", "quote")
     pairs = {
         (str(source), str(quote))
         for graph, citation, source in _citations()
@@ -153,7 +146,7 @@ def test_each_source_text_is_the_text_of_exactly_one_source_document(text: Path)
 def test_quote_occurs_verbatim_in_the_text_of_its_source(source: str, quote: str) -> None:
     (digest,) = (str(value) for value in _values(URIRef(source), SG.sha256))
     text = _texts().get(digest)
-    assert text is not None, f"no text in ../shared/seeds has the sha256 of {shorten(source)}"
+    assert text is not None, f"no text in sources/ has the sha256 of {shorten(source)}"
     words = _collapse(_unescaped(text.read_text(encoding="utf-8")))
     assert _collapse(quote) in words, f"{text.name} ({shorten(source)}) lacks: {quote!r}"
 
@@ -191,8 +184,6 @@ def _labels_of(kind: Node) -> dict[str, str]:
 def test_every_person_is_labelled_with_a_name_a_source_gives() -> None:
     # A label is the name as a source writes it, never completed from elsewhere: the Partnership
     # fact sheet says only "Vice President Biden", so he is "Biden", not a fuller name.
-    if not _texts():
-        pytest.skip(NO_SEEDS)
     words = _all_words()
     people = _labels_of(SG.Person)
     assert people["id:biden"] == "Biden"
@@ -202,8 +193,6 @@ def test_every_person_is_labelled_with_a_name_a_source_gives() -> None:
 def test_an_acronym_is_a_label_only_where_no_source_spells_it_out() -> None:
     # Sources spell an acronym out as "Full Name (ACRONYM)"; where one does, the full name is the
     # label and the acronym a skos:altLabel. USAID is named only by its acronym.
-    if not _texts():
-        pytest.skip(NO_SEEDS)
     words = _all_words()
     acronyms = {
         node: label
@@ -213,3 +202,56 @@ def test_an_acronym_is_a_label_only_where_no_source_spells_it_out() -> None:
     }
     assert acronyms.get("id:usaid") == "USAID"
     assert {node: label for node, label in acronyms.items() if f"({label})" in words} == {}
+
+
+def test_there_is_one_text_per_source_document_and_nothing_else() -> None:
+    assert len(_texts()) == len(list(SOURCES.glob("*.txt"))) == len(_source_documents()) == 5
+    expected = {f"{str(doc).rsplit('/', 1)[-1]}.txt" for doc in _source_documents()}
+    assert {path.name for path in SOURCES.glob("*.txt")} == expected
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
+def test_the_kept_texts_are_the_texts_as_received_byte_for_byte() -> None:
+    received = {hashlib.sha256(path.read_bytes()).hexdigest() for path in SEEDS.glob("*.txt")}
+    assert set(_texts()) == received
+
+
+def _project_with_texts(tmp_path: Path) -> Path:
+    """A copy of the shipped project's sources (ontology, data, shapes, texts)."""
+    root = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "sources"):
+        shutil.copytree(REPOSITORY / folder, root / folder)
+    return root
+
+
+def test_the_build_refuses_a_text_that_is_not_the_one_its_digest_names(tmp_path: Path) -> None:
+    root = _project_with_texts(tmp_path)
+    text = root / "sources" / "source-us-sica-dialogue.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("2007", "2006"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"source-us-sica-dialogue\.txt: sha256 [0-9a-f]{64}, but"):
+        build(Settings(root=root))
+
+
+def test_the_build_refuses_a_source_document_without_its_text(tmp_path: Path) -> None:
+    root = _project_with_texts(tmp_path)
+    (root / "sources" / "source-carsi-fact-sheet-2012.txt").unlink()
+    with pytest.raises(BuildError, match="missing: the text of id:source-carsi-fact-sheet-2012"):
+        build(Settings(root=root))
+
+
+def test_the_build_refuses_a_quote_its_source_does_not_hold(tmp_path: Path) -> None:
+    root = _project_with_texts(tmp_path)
+    data = root / "data" / "us-sica-dialogue.trig"
+    graph = data.read_text(encoding="utf-8")
+    quote = str(
+        next(
+            quote
+            for graph_name, citation, source in _citations()
+            if str(source).endswith("/source-us-sica-dialogue")
+            for quote in _values(citation, SG.quote, graph_name)
+            if f'"{quote}"' in graph
+        )
+    )
+    data.write_text(graph.replace(f'"{quote}"', f'"{quote} and more"', 1), encoding="utf-8")
+    with pytest.raises(BuildError, match="does not hold the words a citation quotes"):
+        build(Settings(root=root))

@@ -51,9 +51,11 @@ class SourceFiles:
     ontology: tuple[Path, ...]
     data: tuple[Path, ...]
     shapes: tuple[Path, ...]
+    texts: tuple[Path, ...] = ()
+    """The source documents' texts (secgraph.build.texts checks them)."""
 
     def all(self) -> tuple[Path, ...]:
-        return self.ontology + self.data + self.shapes
+        return self.ontology + self.data + self.shapes + self.texts
 
     def relative(self, path: Path) -> str:
         """``path`` as shown in messages: relative to the project root when inside it."""
@@ -106,6 +108,7 @@ def find_sources(settings: Settings) -> SourceFiles:
         ontology=glob(settings.ontology_dir, "*.ttl"),
         data=glob(settings.data_dir, "*.trig", "*.ttl"),
         shapes=glob(settings.shapes_dir, "*.ttl"),
+        texts=glob(settings.sources_dir, "*.txt"),
     )
 
 

@@ -26,6 +26,7 @@ from secgraph.build.load import (
 )
 from secgraph.build.ontology_closure import closure_key, ontology_closure
 from secgraph.build.reason import InconsistencyError, Inference, reason
+from secgraph.build.texts import check_source_texts
 from secgraph.build.validate import ValidationReport, validate_triples
 from secgraph.config import Settings
 from secgraph.namespaces import INFERRED_GRAPH, sparql_prologue
@@ -163,6 +164,7 @@ def _serve_file_as_is(
 def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) -> BuiltGraph:
     with _timed(timings, "load"):
         loaded = load_sources(settings)
+        check_source_texts(loaded, settings.sources_dir)
     with _timed(timings, "reason"):
         inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
