@@ -105,6 +105,15 @@ def next_worker(process: subprocess.Popen[str], lines: queue.Queue[str], deadlin
     raise RuntimeError("no worker booted:\n" + "".join(log[-30:]))
 
 
+def drain(lines: queue.Queue[str]) -> list[str]:
+    """The lines the server printed that nobody has read yet."""
+    found = []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            found.append(lines.get_nowait())
+    return found
+
+
 def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` now (Linux /proc)."""
     found = []
@@ -203,6 +212,7 @@ class Tally:
     lost: set[str] = field(default_factory=set)
     invisible: set[str] = field(default_factory=set)
     orphans: int = 0
+    watched: int = 0  # query processes a killed worker had, each checked for an orphan
     corrupt: int = 0
 
 
@@ -274,6 +284,7 @@ def kill_worker_rounds(options: argparse.Namespace, store: Path, tally: Tally) -
                 wait_ready(base)
             except RuntimeError as error:
                 print(f"round {round_number}: no new worker: {error}", file=sys.stderr)
+                print("".join(drain(server.lines)[-30:]), file=sys.stderr)
                 tally.corrupt += 1
                 return
             check(base, options.root, tally, tally.invisible)
@@ -281,6 +292,7 @@ def kill_worker_rounds(options: argparse.Namespace, store: Path, tally: Tally) -
             while any(alive(pid) for pid in orphaned) and time.monotonic() < ends:
                 time.sleep(0.05)
             tally.orphans += sum(alive(pid) for pid in orphaned)
+            tally.watched += len(orphaned)
     finally:
         kill(server.process)
     port = free_port()
@@ -313,7 +325,7 @@ def main() -> int:
     print(f"acknowledged writes: {len(tally.acknowledged)}")
     print(f"lost writes: {len(tally.lost)}")
     print(f"invisible writes: {len(tally.invisible)}")
-    print(f"orphans: {tally.orphans}")
+    print(f"orphans: {tally.orphans} (of {tally.watched} query processes of killed workers)")
     print(f"corrupt stores: {tally.corrupt}")
     print(f"seconds: {seconds:.1f} ({options.root.name})")
     failed = tally.lost or tally.invisible or tally.orphans or tally.corrupt

@@ -172,9 +172,14 @@ def test_a_new_worker_serves_the_edits_a_dead_one_acknowledged(
     master.after_fork()  # what a newly forked worker runs before it serves
     assert has_panama(master)
     assert master.version != version  # caches keyed by version see the change
-    master.before_fork()
-    assert bool(ox.Store.read_only(str(tmp_path / "store")).query(HAS_PANAMA))  # disk too
     assert master.catch_up() == 0  # and again: nothing new
+    master.apply(Edit(kind="update", body=insert(PANAMA.replace("panama", "cuba"))))
+    assert not stamp_path(tmp_path / "store").exists()  # the disk is not said to be current
+    master.before_fork()
+    del master
+    restarted = open_writable(settings)  # rebuilt from the sources and the whole journal
+    assert has_panama(restarted)
+    assert bool(restarted.query(HAS_PANAMA.replace("panama", "cuba")))
 
 
 def test_a_journal_that_no_longer_begins_with_the_served_edits_is_refused(

@@ -11,7 +11,9 @@ and re-checked, so an acknowledged edit is never silently dropped.
 One process writes: the store's lock (RocksDB) admits one writer, and the served copy lives in
 that process; settings enforce ``workers=1`` when writes are enabled. That process is a worker
 forked from the server's master, which holds the data as it was at start: a worker started
-after another died catches up with the journal (``after_fork``) before it answers anything.
+after another died catches up with the journal (``after_fork``) before it answers anything,
+and leaves the on-disk store, which the dead one may have left half written, to be rebuilt at
+the next start.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class WritableStore:
             writable=True,
         )
         self._lock = threading.Lock()
+        self._disk_current = True  # whether the on-disk store follows each accepted edit
+        self._store_path: Path = settings.store_path
 
     def _serving(self, handle: ox.Store) -> OxigraphStore:
         count = self._journal.stamp.split()[0]
@@ -120,9 +124,9 @@ class WritableStore:
 
     def catch_up(self) -> int:
         """Replay and check the edits another process appended to the journal since this copy
-        was made (a worker since killed), then make the on-disk store and its stamp hold the
-        result; returns how many. Raises BuildError when the journal no longer begins with the
-        edits served here, or one of the new edits no longer passes."""
+        was made (a worker since killed) and serve the result; returns how many. The on-disk
+        store is left to the next start to rebuild. Raises BuildError when the journal no
+        longer begins with the edits served here, or one of the new edits no longer passes."""
         with self._lock:
             journal = Journal(self._journal.path)
             try:
@@ -142,11 +146,15 @@ class WritableStore:
             self._journal = journal
             self._served = self._serving(checked)
             self._modified = _last_change(self._modified, journal.path)
-            # The killed process may have stopped anywhere after its append: compare with what
-            # the disk holds, not with what it should have held.
-            on_disk, new = set(self._disk.quads()), set(self._served.quads())
-            self._disk.replace_quads(on_disk - new, new - on_disk)
-            write_stamp(self._settings.store_path, self._base, self._journal)
+            # The on-disk store stays as the killed process left it: opening RocksDB after a
+            # process died with it open means a recovery that waits for background threads,
+            # which a forked process does not have (seen hanging). Without its stamp the next
+            # start rebuilds it from the sources and the journal, the source of truth; until
+            # then edits are journaled and served, not written to it.
+            self._disk_current = False
+            stamp = stamp_path(self._store_path)
+            stamp.unlink(missing_ok=True)
+            fsync_directory(stamp.parent)
             return len(edits) - first
 
     def disk_snapshot(self) -> None:
@@ -167,9 +175,10 @@ class WritableStore:
             self._journal.append(edit)  # acknowledged from here on: replayed if all else fails
             self._served = self._serving(checked)
             self._modified = datetime.now(UTC)  # Last-Modified moves with the ETag
-            old, new = set(current.quads()), set(self._served.quads())
-            self._disk.replace_quads(old - new, new - old)
-            write_stamp(self._settings.store_path, self._base, self._journal)
+            if self._disk_current:
+                old, new = set(current.quads()), set(self._served.quads())
+                self._disk.replace_quads(old - new, new - old)
+                write_stamp(self._settings.store_path, self._base, self._journal)
 
 
 def open_writable(settings: Settings) -> WritableStore:
