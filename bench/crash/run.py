@@ -44,10 +44,15 @@ from secgraph.config import Settings
 REPOSITORY = Path(__file__).resolve().parents[2]
 TOKEN = "crash-bench-token"  # noqa: S105 (a local benchmark, not a secret)
 GRAPH = "https://w3id.org/secgraph/graph/crash-bench"
+"""Where the markers go by default: a graph of its own (the fixture project takes it; the shipped
+data's rules want a source document for every graph, so there pass --graph with one of its own)."""
 SUBJECT = "https://w3id.org/secgraph/id/sica"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 _BOOTED = re.compile(r"Booting worker with pid: (\d+)")
-MARKERS = f"SELECT ?marker WHERE {{ GRAPH <{GRAPH}> {{ <{SUBJECT}> <{COMMENT}> ?marker }} }}"
+MARKERS = (
+    f"SELECT ?marker WHERE {{ GRAPH ?g {{ <{SUBJECT}> <{COMMENT}> ?marker }} "
+    'FILTER(STRSTARTS(?marker, "marker-")) }'
+)
 
 
 def free_port() -> int:
@@ -170,14 +175,14 @@ def stream_queries(base: str, stop: threading.Event) -> None:
 
 
 def stream_writes(
-    base: str, round_number: int, acknowledged: list[str], stop: threading.Event
+    base: str, round_number: int, acknowledged: list[str], stop: threading.Event, graph: str
 ) -> None:
     session = requests.Session()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
     number = 0
     while not stop.is_set():
         marker = f"marker-{round_number}-{number}"
-        update = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{SUBJECT}> <{COMMENT}> "{marker}" }} }}'
+        update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{SUBJECT}> <{COMMENT}> "{marker}" }} }}'
         try:
             response = session.post(
                 f"{base}/update", data=update.encode(), headers=headers, timeout=30
@@ -225,12 +230,19 @@ def check(base: str, root: Path, tally: Tally, missing: set[str]) -> None:
 
 
 def write_until_killed(
-    base: str, round_number: int, tally: Tally, delay: float, killing: Callable[[], None]
+    base: str,
+    round_number: int,
+    tally: Tally,
+    delay: float,
+    killing: Callable[[], None],
+    graph: str = GRAPH,
 ) -> None:
     """Stream writes and queries for ``delay`` seconds, then call ``killing``."""
     stop = threading.Event()
     threads = [
-        threading.Thread(target=stream_writes, args=(base, round_number, tally.acknowledged, stop)),
+        threading.Thread(
+            target=stream_writes, args=(base, round_number, tally.acknowledged, stop, graph)
+        ),
         threading.Thread(target=stream_queries, args=(base, stop)),
     ]
     for thread in threads:
@@ -259,7 +271,8 @@ def kill_all_rounds(options: argparse.Namespace, store: Path, tally: Tally) -> N
             kill(server.process)  # the last start only verifies
             break
         delay = chance.uniform(0.0, options.max_kill_delay)
-        write_until_killed(base, round_number, tally, delay, partial(kill, server.process))
+        killing = partial(kill, server.process)
+        write_until_killed(base, round_number, tally, delay, killing, options.graph)
 
 
 def kill_worker_rounds(options: argparse.Namespace, store: Path, tally: Tally) -> None:
@@ -278,7 +291,7 @@ def kill_worker_rounds(options: argparse.Namespace, store: Path, tally: Tally) -
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker, signal.SIGKILL)
 
-            write_until_killed(base, round_number, tally, delay, kill_worker)
+            write_until_killed(base, round_number, tally, delay, kill_worker, options.graph)
             try:
                 server.worker = next_worker(server.process, server.lines, 120)
                 wait_ready(base)
@@ -312,6 +325,7 @@ def main() -> int:
     parser.add_argument("--max-kill-delay", type=float, default=2.0, help="seconds")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--kill", choices=("all", "worker"), default="all", help="what dies")
+    parser.add_argument("--graph", default=GRAPH, help="the named graph the markers go into")
     options = parser.parse_args()
     tally = Tally()
     started = time.perf_counter()
