@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,17 +16,31 @@ ENV_PREFIX = "SECGRAPH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 REASONERS = ("fast", "owlrl")
+_DEFAULT_CACHE = Path("var/cache")
+
+
+def packaged_project() -> Path:
+    """Where an installed wheel keeps the shipped project (setup.py copies it there); an
+    editable install or a checkout has none."""
+    return Path(str(resources.files("secgraph") / "project"))
 
 
 def find_root(start: Path | None = None) -> Path:
     """Return the nearest directory holding ``ontology/``: from ``start`` (CWD) upwards, then
-    beside the package (an editable install of the repository); else ``start`` itself."""
+    the project an installed wheel carries, then beside the package (an editable install of
+    the repository); else ``start`` itself."""
     here = (start or Path.cwd()).resolve()
     package_dir = Path(__file__).resolve().parent
-    for candidate in (here, *here.parents, *package_dir.parents):
+    for candidate in (here, *here.parents, packaged_project(), *package_dir.parents):
         if (candidate / "ontology").is_dir():
             return candidate
     return here
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache directory (XDG Base Directory: $XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "secgraph"
 
 
 def parse_bool(text: str) -> bool:
@@ -208,9 +223,10 @@ class Settings:
         ),
     )
     cache_dir: Path | None = field(
-        default=Path("var/cache"),
+        default=_DEFAULT_CACHE,
         metadata=_doc(
-            "Directory for generated caches (the ontology's OWL RL closure); unset: no cache.",
+            "Directory for generated caches (the ontology's OWL RL closure, metrics); unset: no"
+            " cache. For the project an installed package carries: $XDG_CACHE_HOME/secgraph.",
             _optional_path,
             flag=False,
         ),
@@ -276,6 +292,9 @@ class Settings:
         # Frozen dataclass: normalizing in place is the documented idiom (object.__setattr__).
         root = Path(self.root).resolve()
         object.__setattr__(self, "root", root)
+        if self.cache_dir == _DEFAULT_CACHE and root == packaged_project().resolve():
+            # An installed package's folder may be read-only and is shared by every user.
+            object.__setattr__(self, "cache_dir", user_cache_dir())
         for name in (
             "ontology_dir",
             "data_dir",
