@@ -68,6 +68,10 @@ def test_graph_format_follows_accept(accept: str, expected: str) -> None:
         ("application/xml", "application/sparql-results+xml"),
         ("text/xml", "application/sparql-results+xml"),
         ("text/csv;q=0.2, text/tab-separated-values", "text/tab-separated-values"),
+        ("application/sparql-results+json;charset=utf-8", "application/sparql-results+json"),
+        ("application/sparql-results+xml; charset=UTF-8", "application/sparql-results+xml"),
+        ("text/csv; charset=utf-8; header=present", "text/csv"),
+        ("text/csv;charset=utf-8;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
     ],
 )
 def test_results_format_follows_accept(accept: str, expected: str) -> None:
@@ -301,3 +305,21 @@ def test_every_rdf_route_answers_the_media_types_clients_in_the_wild_send(
             assert by_alias.get_data() == registered.get_data(), path
         answered += by_alias.status_code == 200 and by_alias.mimetype == media_type
     assert answered >= 3  # /id/ and both /sparql forms write every RDF format
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/sparql-results+json;charset=utf-8", "application/sparql-results+json"),
+        ("application/sparql-results+xml; charset=UTF-8", "application/sparql-results+xml"),
+        ("text/turtle; charset=utf-8", "text/turtle"),
+    ],
+)
+def test_a_charset_parameter_in_accept_is_no_406(
+    client: FlaskClient, accept: str, media_type: str
+) -> None:
+    """Clients that name the charset in Accept get the format (every format is UTF-8)."""
+    query = MEMBERS if "results" in media_type else CONSTRUCT
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == media_type

@@ -204,6 +204,7 @@ def choose_format(
         return found
     if not accept:
         return offered[0]
+    accept = _without_parameters(accept)
     # Canonical media types first, so that a tie (e.g. */*) goes to the default format.
     candidates = [item.media_type for item in offered]
     candidates += [alias for item in offered for alias in item.aliases]
@@ -211,6 +212,14 @@ def choose_format(
     if best is None:
         raise NotAcceptableError(f"Accept: {accept.to_header()}", offered)
     return next(item for item in offered if item.answers(best))
+
+
+def _without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """``accept`` with each media range's parameters but q dropped: werkzeug matches a range
+    with parameters only against a type with the same ones, so ``application/sparql-results+
+    json;charset=utf-8`` (which some clients send) would match nothing offered. Every format
+    here is written in UTF-8, the only charset a client could mean."""
+    return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in accept])
 
 
 def by_suffix(path: str, offered: Sequence[Format]) -> tuple[str, Format] | None:
