@@ -164,12 +164,15 @@ def _serve_file_as_is(
 def _build_project(settings: Settings, stamp: Stamp, timings: dict[str, float]) -> BuiltGraph:
     with _timed(timings, "load"):
         loaded = load_sources(settings)
-        check_source_texts(loaded, settings.sources_dir)
     with _timed(timings, "reason"):
         inference = _reason(settings, loaded)
     with _timed(timings, "validate"):
         # SHACL sees what users query: the asserted graphs merged with the inferred one.
         report = validate_triples([*loaded.quads, *inference.triples], loaded.shapes)
+        if report.conforms:
+            # After SHACL, which says what is malformed (a digest not in hex); this, what
+            # disagrees with the texts.
+            check_source_texts(loaded, settings.sources_dir)
     if not report.conforms:
         raise BuildError(report, timings)
     with _timed(timings, "store"):
