@@ -217,3 +217,29 @@ def test_carsi_funding_joins_with_stand_in_populations(
     assert rows, "no CARSI funding joined with a population"
     assert {row["funder"] for row in rows} == {"https://w3id.org/secgraph/id/united-states"}
     assert {row["population"] for row in rows} == {"1000008"}  # the stand-in's figure for Q30
+
+
+def test_the_remote_prologue_keeps_the_hash_of_its_namespaces() -> None:
+    """Most vocabularies end in '#' (rdfs:, owl:, xsd:): the remote query names them as the
+    query does, not as the gate's copy of the text reads them."""
+    query = (
+        "BASE <http://b.example/dir#frag>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        'SELECT * { ?s rdfs:comment "see #2" . SERVICE <http://a.example/q> { ?s rdfs:label ?o } }'
+    )
+    blocks, prologue = find_service_blocks(query, ALLOW_A)
+    assert prologue.splitlines() == [
+        "BASE <http://b.example/dir#frag>",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
+    ]
+    assert [block.endpoint for block in blocks] == ["http://a.example/q"]  # the '#' in a string
+
+
+def test_iris_the_gates_copy_cannot_tell_apart_are_refused() -> None:
+    query = (
+        "PREFIX a: <http://example.org/x#> PREFIX b: <http://example.org/x~> "
+        "SELECT * { SERVICE <http://a.example/q> { ?s a:p ?o } }"
+    )
+    with pytest.raises(GateRefusalError) as refused:
+        find_service_blocks(query, ALLOW_A)
+    assert refused.value.status == 400

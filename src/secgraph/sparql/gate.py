@@ -11,9 +11,11 @@ SERVICE (or LOAD) reaches the engine. Two readings of the text must agree for th
   Oxigraph. The gate parses the text with every CR made an LF (same length, same offsets):
   outside comments both are white space, and in a long string the gate only reads the shape.
 * rdflib finds a SERVICE block's text by scanning the whole query again, and that scan takes a
-  ``#`` inside an IRI for a comment, losing the rest of the line. In the gate's copy a ``#``
-  inside anything shaped like an IRI is a ``~``: in a real IRI, still an IRI character; where
-  it really opened a comment, a character no SPARQL token takes, so the parse fails (refused).
+  ``#`` inside an IRI or a string for a comment, losing the rest of the line. In the gate's copy
+  a ``#`` inside anything shaped like an IRI or a string is a ``~``: in a real IRI or string,
+  still a character of it; where it really opened a comment, a character no SPARQL token
+  takes, so the parse fails (refused). The change can only show rdflib more of the text, never
+  hide any; the IRIs callers read from the parse get their ``#`` back (``_restore_iris``).
 * §19.2 codepoint escapes are expanded before parsing, by both parsers; the cheap pre-check
   below looks at the text with and without them.
 """
@@ -39,6 +41,13 @@ MAX_NESTING = 256
 """Default for the deepest bracket nesting or run of prefix operators a request may hold."""
 _LINE_BREAKS = str.maketrans("\r", "\n")
 _IRI_SHAPED = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*#[^<>\"{}|^`\\\x00-\x20]*>")
+# Leftmost first, so that a quote inside a comment or an IRI opens no string, and a '#' inside a
+# string opens no comment; comments are matched only to be left alone.
+_HASH_HOLDERS = re.compile(
+    r"(?P<text>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>)|#[^\n]*",
+    re.DOTALL,
+)
 _BRACKETS = re.compile(r"[^(){}\[\]]+")
 _DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 # Prefix operators (SPARQL 1.1 Query §19.8 UnaryExpression, PathElt's inverse '^'), which
@@ -115,12 +124,18 @@ def readable(text: str) -> str:
     text = text.translate(_LINE_BREAKS)
     if "#" not in text:
         return text
-    return _IRI_SHAPED.sub(lambda match: match.group().replace("#", "~"), text)
+    return _HASH_HOLDERS.sub(
+        lambda match: match.group().replace("#", "~") if match.group("text") else match.group(),
+        text,
+    )
 
 
 def _parse(parser: Any, text: str, kind: str) -> Any:
     try:
-        return parser(readable(text))
+        tree = parser(readable(text))
+        if "#" in text:
+            _restore_iris(tree, text, kind)
+        return tree
     except ParseBaseException as error:
         raise GateRefusalError(
             400,
@@ -138,6 +153,36 @@ def _parse(parser: Any, text: str, kind: str) -> Any:
         ) from None
     except ValueError as error:  # an escape naming no code point
         raise GateRefusalError(400, f"malformed-{kind}", f"malformed {kind}: {error}") from None
+
+
+# The IRIs the gate's callers read from a parse: what a prefix, a BASE and a SERVICE name.
+_READ_IRIS = (("PrefixDecl", "iri"), ("Base", "iri"), ("ServiceGraphPattern", "term"))
+
+
+def _restore_iris(tree: object, text: str, kind: str) -> None:
+    """Put back the ``#`` the gate's copy turned into ``~`` in the IRIs its callers read, so
+    that a prologue written from the parse (federation) names the query's own namespaces;
+    400 when two IRIs of the text read the same in the copy and cannot be told apart."""
+    originals: dict[str, str | None] = {}
+    for match in _IRI_SHAPED.finditer(text):
+        inner = match.group()[1:-1]
+        copy = inner.replace("#", "~")
+        seen = originals.setdefault(copy, inner)
+        if seen != inner or f"<{copy}>" in text:
+            originals[copy] = None
+    for name, key in _READ_IRIS:
+        for node in _nodes(tree, name):
+            value = _param(node, key)
+            if not isinstance(value, URIRef) or str(value) not in originals:
+                continue
+            original = originals[str(value)]
+            if original is None:
+                raise GateRefusalError(
+                    400,
+                    f"unsupported-{kind}",
+                    f"the IRIs <{value}> and one with '#' for '~' cannot be told apart here",
+                )
+            node[key] = URIRef(original)
 
 
 def services(tree: object, prefixes: Mapping[str, str] | None = None) -> list[Service]:
