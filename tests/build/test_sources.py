@@ -243,15 +243,15 @@ def test_the_build_refuses_a_quote_its_source_does_not_hold(tmp_path: Path) -> N
     root = _project_with_texts(tmp_path)
     data = root / "data" / "us-sica-dialogue.trig"
     graph = data.read_text(encoding="utf-8")
-    quote = str(
-        next(
-            quote
-            for graph_name, citation, source in _citations()
-            if str(source).endswith("/source-us-sica-dialogue")
-            for quote in _values(citation, SG.quote, graph_name)
-            if f'"{quote}"' in graph
-        )
+    written = sorted(  # quotes written on one line as `sg:quote "..."`, the first by text
+        str(quote)
+        for graph_name, citation, source in _citations()
+        if str(source).endswith("/source-us-sica-dialogue")
+        for quote in _values(citation, SG.quote, graph_name)
+        if graph.count(f'sg:quote "{quote}"') == 1
     )
-    data.write_text(graph.replace(f'"{quote}"', f'"{quote} and more"', 1), encoding="utf-8")
+    quote = written[0]
+    changed = graph.replace(f'sg:quote "{quote}"', f'sg:quote "{quote} and more"')
+    data.write_text(changed, encoding="utf-8")
     with pytest.raises(BuildError, match="source-us-sica-dialogue does not hold the words"):
         build(Settings(root=root))
