@@ -341,7 +341,7 @@ def main() -> int:
     print(f"invisible writes: {len(tally.invisible)}")
     print(f"orphans: {tally.orphans} (of {tally.watched} query processes of killed workers)")
     print(f"corrupt stores: {tally.corrupt}")
-    print(f"seconds: {seconds:.1f} ({options.root.name})")
+    print(f"seconds: {seconds:.1f} ({options.root.resolve().name})")
     failed = tally.lost or tally.invisible or tally.orphans or tally.corrupt
     return 1 if failed else 0
 

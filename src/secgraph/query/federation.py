@@ -21,11 +21,11 @@ from secgraph.sparql.gate import (
     declared_base,
     declared_prefixes,
     locate_services,
-    may_mention,
     parse_query,
     refuse_services,
     services,
 )
+from secgraph.sparql.reading import may_mention
 
 _RESULTS_JSON = "application/sparql-results+json"
 

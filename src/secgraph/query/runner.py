@@ -30,7 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from secgraph.query.answer import QueryAnswer, QueryFailure, QueryJob, answer_query
 from secgraph.query.process import QueryProcess
-from secgraph.sparql.gate import may_mention
+from secgraph.sparql.reading import may_mention
 from secgraph.store.embedded import DiskSnapshot, OxigraphStore, Store
 from secgraph.write.writable import WritableStore
 

@@ -4,20 +4,9 @@ and nesting too deep for a parser's stack. No HTTP, no store, no evaluation.
 
 Oxigraph fetches any URL a SERVICE or LOAD names, from inside this host, with no hook to
 restrict it; so every query and update is read here first, and only text whose parse holds no
-SERVICE (or LOAD) reaches the engine. Two readings of the text must agree for that to hold:
-
-* SPARQL 1.1 Query §19.6 ends a comment at a line break, CR or LF; rdflib's grammar ends it at
-  LF only, so a comment ended by a lone CR would hide what follows from rdflib but not from
-  Oxigraph. The gate parses the text with every CR made an LF (same length, same offsets):
-  outside comments both are white space, and in a long string the gate only reads the shape.
-* rdflib finds a SERVICE block's text by scanning the whole query again, and that scan takes a
-  ``#`` inside an IRI or a string for a comment, losing the rest of the line. In the gate's copy
-  a ``#`` inside anything shaped like an IRI or a string is a ``~``: in a real IRI or string,
-  still a character of it; where it really opened a comment, a character no SPARQL token
-  takes, so the parse fails (refused). The change can only show rdflib more of the text, never
-  hide any; the IRIs callers read from the parse get their ``#`` back (``_restore_iris``).
-* §19.2 codepoint escapes are expanded before parsing, by both parsers; the cheap pre-check
-  below looks at the text with and without them.
+SERVICE (or LOAD) reaches the engine. rdflib parses the gate's copy of the text
+(``secgraph.sparql.reading``), in which the places where rdflib and Oxigraph would read the
+text differently are made to agree.
 """
 
 from __future__ import annotations
@@ -36,25 +25,16 @@ from rdflib.term import URIRef, Variable
 
 from secgraph.refusal import RefusalError
 from secgraph.sparql.cache import by_text
+from secgraph.sparql.reading import IRI_WITH_HASH, may_mention, readable
 
 MAX_NESTING = 256
 """Default for the deepest bracket nesting or run of prefix operators a request may hold."""
-_LINE_BREAKS = str.maketrans("\r", "\n")
-_IRI_SHAPED = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*#[^<>\"{}|^`\\\x00-\x20]*>")
-# Leftmost first, so that a quote inside a comment or an IRI opens no string, and a '#' inside a
-# string opens no comment; comments are matched only to be left alone.
-_HASH_HOLDERS = re.compile(
-    r"(?P<text>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>)|#[^\n]*",
-    re.DOTALL,
-)
 _BRACKETS = re.compile(r"[^(){}\[\]]+")
 _DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 # Prefix operators (SPARQL 1.1 Query §19.8 UnaryExpression, PathElt's inverse '^'), which
 # nest like brackets: '!!!!…true' is one expression per '!'.
 _PREFIX_RUN = "(?:[!^+-]\\s*){%d}"
 # §19.2: \uXXXX and \UXXXXXXXX stand for the code point, anywhere in the text.
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class GateRefusalError(RefusalError, ValueError):
@@ -87,24 +67,6 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
         )
 
 
-def may_mention(text: str, keyword: str) -> bool:
-    """Whether ``keyword`` could be a keyword of ``text``: False only when no spelling of it
-    (any case, codepoint escapes expanded) occurs anywhere. Most queries never spell SERVICE,
-    and skip the parse."""
-    keyword = keyword.casefold()
-    if keyword in text.casefold():
-        return True
-    return "\\" in text and keyword in _expand_codepoints(text).casefold()
-
-
-def _expand_codepoints(text: str) -> str:
-    def expand(match: re.Match[str]) -> str:
-        value = int(match.group(1) or match.group(2), 16)
-        return chr(value) if value <= 0x10FFFF else match.group()
-
-    return _CODEPOINT.sub(expand, text)
-
-
 @by_text(texts=64)  # a tree is some hundred times its text: few are kept
 def parse_query(text: str) -> ParseResults:
     """The parse of a query; 400 ``malformed-query`` when rdflib's grammar does not take it.
@@ -117,17 +79,6 @@ def parse_update(text: str) -> CompValue:
     """The parse of an update request; 400 ``malformed-update`` likewise."""
     parsed: CompValue = _parse(parseUpdate, text, "update")
     return parsed
-
-
-def readable(text: str) -> str:
-    """The gate's copy of ``text`` (see the module's notes): same length, same offsets."""
-    text = text.translate(_LINE_BREAKS)
-    if "#" not in text:
-        return text
-    return _HASH_HOLDERS.sub(
-        lambda match: match.group().replace("#", "~") if match.group("text") else match.group(),
-        text,
-    )
 
 
 def _parse(parser: Any, text: str, kind: str) -> Any:
@@ -164,7 +115,7 @@ def _restore_iris(tree: object, text: str, kind: str) -> None:
     that a prologue written from the parse (federation) names the query's own namespaces;
     400 when two IRIs of the text read the same in the copy and cannot be told apart."""
     originals: dict[str, str | None] = {}
-    for match in _IRI_SHAPED.finditer(text):
+    for match in IRI_WITH_HASH.finditer(text):
         inner = match.group()[1:-1]
         copy = inner.replace("#", "~")
         seen = originals.setdefault(copy, inner)

@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from secgraph.sparql.cache import by_text
-from secgraph.sparql.gate import may_mention
+from secgraph.sparql.reading import may_mention
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 # Strings, IRIs and comments can hide keywords and brackets; blanked before looking for them.

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from secgraph.namespaces import RESERVED_GRAPHS
 from secgraph.refusal import RefusalError
-from secgraph.sparql.gate import GateRefusalError, check_nesting, check_update, may_mention
+from secgraph.sparql.gate import GateRefusalError, check_nesting, check_update
+from secgraph.sparql.reading import may_mention
 from secgraph.write.journal import Edit
 from secgraph.write.uploads import parse_upload
 
