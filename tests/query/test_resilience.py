@@ -182,6 +182,7 @@ def test_a_forked_query_process_holds_none_of_the_servers_connections() -> None:
 
 WORKER = """
 import sys, time
+from pathlib import Path
 import pyoxigraph as ox
 from secgraph.query.answer import QueryJob
 from secgraph.query.process import QueryProcess
@@ -190,7 +191,11 @@ from secgraph.store.embedded import OxigraphStore
 ex = "http://example.org/"
 quads = [ox.Quad(ox.NamedNode(ex + str(n)), ox.NamedNode(ex + "p"), ox.Literal(n),
                  ox.NamedNode(ex + "g")) for n in range(200)]
-process = QueryProcess.fork(OxigraphStore.from_quads(quads), data="test")
+if sys.argv[2] == "fork":
+    process = QueryProcess.fork(OxigraphStore.from_quads(quads), data="test")
+else:  # an on-disk store, read by a new interpreter (python -m secgraph.query.process)
+    disk = OxigraphStore.from_quads(quads, path=Path(sys.argv[3]))
+    process = QueryProcess.spawn(disk.disk_snapshot(), data="test")
 process.connection.send(QueryJob(sys.argv[1]))  # minutes of work for the query process
 print(process.pid, flush=True)
 time.sleep(120)
@@ -206,10 +211,12 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
-def test_a_query_process_dies_with_its_worker_even_in_the_middle_of_a_query() -> None:
-    with subprocess.Popen(
-        [sys.executable, "-c", WORKER, CROSS_PRODUCT], stdout=subprocess.PIPE, text=True
-    ) as worker:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_query_process_dies_with_its_worker_even_in_the_middle_of_a_query(
+    start: str, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-c", WORKER, CROSS_PRODUCT, start, str(tmp_path / "store")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as worker:
         try:
             assert worker.stdout is not None
             child = int(worker.stdout.readline())
