@@ -39,11 +39,11 @@ def readable_words(text: str) -> str:
 
 def check_source_texts(loaded: LoadedSources, directory: Path) -> None:
     """Raise SourceError for the first document whose recorded digest no text in ``directory``
-    has, or quote its text lacks; nothing when ``directory`` does not exist."""
+    (``loaded.files.texts``, as the build found them) has, or quote its text lacks; nothing
+    when ``directory`` does not exist."""
     if not directory.is_dir():
         return
-    files = sorted(directory.glob("*.txt"))
-    texts = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in files}
+    texts = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in loaded.files.texts}
     shown = relative_name(directory, loaded.files.root)
     words: dict[str, str] = {}
     for quad in loaded.quads:

@@ -34,7 +34,6 @@ _DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 # Prefix operators (SPARQL 1.1 Query §19.8 UnaryExpression, PathElt's inverse '^'), which
 # nest like brackets: '!!!!…true' is one expression per '!'.
 _PREFIX_RUN = "(?:[!^+-]\\s*){%d}"
-# §19.2: \uXXXX and \UXXXXXXXX stand for the code point, anywhere in the text.
 
 
 class GateRefusalError(RefusalError, ValueError):

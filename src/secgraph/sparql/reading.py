@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 
-_LINE_BREAKS = str.maketrans("\r", "\n")
+LINE_BREAKS = str.maketrans("\r", "\n")
+"""CR to LF: rdflib ends a comment at LF only, SPARQL 1.1 Query §19.6 at CR too."""
 IRI_WITH_HASH = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*#[^<>\"{}|^`\\\x00-\x20]*>")
 """An IRIREF-shaped span holding a '#': the spans whose '#' the copy changes (and a parse of
 the copy gives back, ``secgraph.sparql.gate``)."""
@@ -39,7 +40,7 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 def readable(text: str) -> str:
     """The gate's copy of ``text`` (see the module's notes): same length, same offsets."""
-    text = text.translate(_LINE_BREAKS)
+    text = text.translate(LINE_BREAKS)
     if "#" not in text:
         return text
     return _HASH_HOLDERS.sub(

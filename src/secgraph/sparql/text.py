@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from secgraph.sparql.cache import by_text
-from secgraph.sparql.reading import may_mention
+from secgraph.sparql.reading import LINE_BREAKS, may_mention
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 # Strings, IRIs and comments can hide keywords and brackets; blanked before looking for them.
@@ -37,7 +37,6 @@ _HIDING = re.compile(
 _FORM = re.compile(r"(?<![\w:?$.-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:.-])", re.IGNORECASE)
 _BOOLEAN = re.compile(r"(?<![\w:?$.-])(?:TRUE|FALSE)(?![\w:.-])", re.IGNORECASE)
 _VARNAME = re.compile(r"\w+")  # SPARQL 1.1 Query §19.8 VARNAME: letters, digits and _ only
-_LINE_BREAKS = str.maketrans("\r", "\n")  # rdflib ends a comment at LF only (see sparql.gate)
 _IRI_CHARACTERS = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")  # §19.8 IRIREF, between < and >
 _EMPTY = ox.Store()
 
@@ -90,7 +89,7 @@ def _read_dataset_clauses(sparql: str) -> DatasetClauses | None:
     # The gate has refused any text whose parse holds SERVICE, the one construct for which
     # rdflib misreads a '#' inside an IRI; so here only line breaks are made rdflib's own.
     try:
-        prologue, query = parseQuery(sparql.translate(_LINE_BREAKS))
+        prologue, query = parseQuery(sparql.translate(LINE_BREAKS))
     except (ParseBaseException, RecursionError, ValueError):
         return None
     clauses = OrderedDict.get(query, "datasetClause") or []  # CompValue.get answers its key

@@ -129,10 +129,7 @@ class WritableStore:
         longer begins with the edits served here, or one of the new edits no longer passes."""
         with self._lock:
             journal = Journal(self._journal.path)
-            try:
-                edits = journal.read()
-            except JournalError as error:
-                raise BuildError(SourceError(str(error.path), str(error), error.line)) from error
+            edits = _read_journal(journal)
             held = self._journal.stamp
             if journal.stamp == held:
                 return 0
@@ -178,7 +175,7 @@ class WritableStore:
             if self._disk_current:
                 old, new = set(current.quads()), set(self._served.quads())
                 self._disk.replace_quads(old - new, new - old)
-                write_stamp(self._settings.store_path, self._base, self._journal)
+                write_stamp(self._store_path, self._base, self._journal)
 
 
 def open_writable(settings: Settings) -> WritableStore:
@@ -188,10 +185,7 @@ def open_writable(settings: Settings) -> WritableStore:
     if path is None:
         raise ValueError("writes need an on-disk store: set store_path")
     journal = Journal(journal_path(path))
-    try:
-        edits = journal.read()
-    except JournalError as error:
-        raise BuildError(SourceError(str(error.path), str(error), error.line)) from error
+    edits = _read_journal(journal)
     built = build(settings)
     base = built.store.version
     rules = Rules(load_sources(settings).shapes, find_checks(settings.checks_dir))
@@ -219,6 +213,14 @@ def open_writable(settings: Settings) -> WritableStore:
         base=base,
         modified=_last_change(built.store.modified, journal.path if edits else None),
     )
+
+
+def _read_journal(journal: Journal) -> list[Edit]:
+    """The journal's edits; a damaged line is a build error naming the file and line."""
+    try:
+        return journal.read()
+    except JournalError as error:
+        raise BuildError(SourceError(str(error.path), str(error), error.line)) from error
 
 
 def _replay(
